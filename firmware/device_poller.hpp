@@ -1,0 +1,57 @@
+#pragma once
+// Polls one device: reads its registers, decodes them through its profile, and turns the
+// result into readings with quality, or into offline readings when it does not answer.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "firmware/clock.hpp"
+#include "firmware/modbus_bus.hpp"
+#include "firmware/profile.hpp"
+#include "firmware/read_plan.hpp"
+#include "firmware/wire/reading.hpp"
+
+namespace lookout::firmware {
+
+struct DeviceSpec {
+  std::string name;  ///< device part of the point ids
+  int unit = 1;      ///< Modbus unit id
+  const Profile* profile = nullptr;
+  int poll_ms = 2000;
+  int max_gap = 8;   ///< registers that may be bridged between fields in one request
+};
+
+struct DeviceCounters {
+  std::uint64_t polls = 0;
+  std::uint64_t errors = 0;            ///< polls that failed
+  std::uint64_t timeouts = 0;
+  std::uint64_t exceptions = 0;
+  std::uint64_t bad_frames = 0;
+  std::uint64_t consecutive_failures = 0;
+  std::string last_error;
+};
+
+class DevicePoller {
+ public:
+  explicit DevicePoller(DeviceSpec spec);
+
+  /// One poll: every channel gets a reading, good or not.
+  std::vector<wire::Reading> poll(ModbusBus& bus, const Clock& clock);
+
+  const DeviceSpec& spec() const { return spec_; }
+  const DeviceCounters& counters() const { return counters_; }
+  bool online() const { return counters_.polls > 0 && counters_.consecutive_failures == 0; }
+
+ private:
+  std::vector<wire::Reading> offline_readings(std::int64_t ts_ms) const;
+  void remember(const std::vector<ChannelValue>& values);
+
+  DeviceSpec spec_;
+  std::vector<ReadRequest> plan_;
+  DeviceCounters counters_;
+  /// The channels as last seen, so offline readings keep their quantity and unit.
+  std::vector<ChannelValue> last_channels_;
+};
+
+}  // namespace lookout::firmware

@@ -1,0 +1,36 @@
+#pragma once
+// The firmware's view of a Modbus bus (RTU or TCP). The gateway implements it on
+// libmodbus; tests implement it in memory.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "firmware/registers.hpp"
+
+namespace lookout::firmware {
+
+enum class BusError {
+  none,
+  timeout,        ///< no answer in time: the device is offline
+  exception,      ///< the device answered with a Modbus exception
+  bad_frame,      ///< CRC error, garbage, wrong length
+  io_error,       ///< the port or connection failed
+};
+
+struct BusResult {
+  BusError error = BusError::none;
+  std::string message;  ///< what happened, for logs and counters
+  bool ok() const { return error == BusError::none; }
+};
+
+class ModbusBus {
+ public:
+  virtual ~ModbusBus() = default;
+  /// Reads `count` registers from `start` on device `unit` into `out` (resized to count).
+  /// One transaction at a time: callers never overlap calls on one bus.
+  virtual BusResult read_registers(int unit, RegisterKind kind, std::uint16_t start, std::uint16_t count,
+                                   std::vector<std::uint16_t>& out) = 0;
+};
+
+}  // namespace lookout::firmware

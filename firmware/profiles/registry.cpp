@@ -1,0 +1,30 @@
+// The table of built-in profiles, looked up by model name.
+
+#include <vector>
+
+#include "firmware/profiles/profiles.hpp"
+
+namespace lookout::firmware {
+namespace {
+
+const std::vector<Profile>& all_profiles() {
+  static const std::vector<Profile> profiles{profiles::xj_ch4(), profiles::xj_gd100()};
+  return profiles;
+}
+
+}  // namespace
+
+const Profile* find_profile(std::string_view model) {
+  for (const auto& p : all_profiles()) {
+    if (p.model == model) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> supported_models() {
+  std::vector<std::string_view> out;
+  for (const auto& p : all_profiles()) out.push_back(p.model);
+  return out;
+}
+
+}  // namespace lookout::firmware

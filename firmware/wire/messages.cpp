@@ -1,0 +1,276 @@
+#include "firmware/wire/messages.hpp"
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+namespace lookout::wire {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t MAX_READINGS_PER_BATCH = 10000;
+constexpr std::size_t MAX_NAME_LENGTH = 64;
+// Timestamps outside [2000-01-01, 2200-01-01) are a clock that was never set, or garbage.
+constexpr std::int64_t MIN_TS_MS = 946684800000;
+constexpr std::int64_t MAX_TS_MS = 7258118400000;
+
+constexpr std::array<std::string_view, 5> LEVEL_NAMES{"normal", "blue", "yellow", "orange", "red"};
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/// Thrown inside the decoders only; turned into a DecodeError at their boundary.
+struct Invalid {
+  std::string reason;
+};
+
+const json& field(const json& obj, const std::string& where, const char* key) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) throw Invalid{where + key + ": missing"};
+  return *it;
+}
+
+std::string string_field(const json& obj, const std::string& where, const char* key, bool allow_empty = false) {
+  const json& v = field(obj, where, key);
+  if (!v.is_string()) throw Invalid{where + key + ": expected a string"};
+  auto s = v.get<std::string>();
+  if (!allow_empty && s.empty()) throw Invalid{where + key + ": must not be empty"};
+  if (s.size() > 256) throw Invalid{where + key + ": longer than 256 characters"};
+  return s;
+}
+
+std::uint64_t uint_field(const json& obj, const std::string& where, const char* key) {
+  const json& v = field(obj, where, key);
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
+    throw Invalid{where + key + ": expected a non-negative integer"};
+  }
+  return v.get<std::uint64_t>();
+}
+
+std::int64_t ts_field(const json& obj, const std::string& where, const char* key) {
+  const json& v = field(obj, where, key);
+  if (!v.is_number_integer()) throw Invalid{where + key + ": expected an integer (UTC milliseconds)"};
+  const auto ts = v.get<std::int64_t>();
+  if (ts < MIN_TS_MS || ts >= MAX_TS_MS) {
+    throw Invalid{where + key + ": " + std::to_string(ts) + " is not a plausible UTC time in milliseconds"};
+  }
+  return ts;
+}
+
+void check_version(const json& j) {
+  if (!j.is_object()) throw Invalid{"message: expected a JSON object"};
+  const json& v = field(j, "", "v");
+  if (!v.is_number_integer() || v.get<std::int64_t>() != PROTOCOL_VERSION) {
+    throw Invalid{"v: unsupported protocol version " + v.dump() + " (this build reads 1)"};
+  }
+}
+
+Reading decode_reading(const json& r, const std::string& where) {
+  if (!r.is_object()) throw Invalid{where + ": expected an object"};
+  Reading out;
+  out.point = string_field(r, where, "point");
+  if (!is_valid_point_id(out.point)) {
+    throw Invalid{where + "point: \"" + out.point + "\" is not of the form device.channel ([A-Za-z0-9_-])"};
+  }
+  out.quantity = string_field(r, where, "quantity");
+  out.unit = string_field(r, where, "unit", true);
+  out.ts_ms = ts_field(r, where, "ts");
+  const auto quality = string_field(r, where, "quality");
+  const auto q = quality_from_string(quality);
+  if (!q) throw Invalid{where + "quality: \"" + quality + "\" is not one of good, uncertain, bad"};
+  out.quality = *q;
+  const json& value = field(r, where, "value");
+  if (value.is_number()) {
+    const double d = value.get<double>();
+    if (!std::isfinite(d)) throw Invalid{where + "value: not a finite number"};
+    out.value = d;
+  } else if (!value.is_null()) {
+    throw Invalid{where + "value: expected a number or null"};
+  }
+  if (const auto it = r.find("status"); it != r.end()) {
+    if (!it->is_string()) throw Invalid{where + "status: expected a string"};
+    const auto s = device_status_from_string(it->get<std::string>());
+    if (!s) throw Invalid{where + "status: unknown device status \"" + it->get<std::string>() + "\""};
+    out.status = *s;
+  }
+  if (out.quality != Quality::bad && !out.value) {
+    throw Invalid{where + "value: null with quality " + quality + " (a value without a measurement must be bad)"};
+  }
+  if (out.quality == Quality::bad && out.value) {
+    throw Invalid{where + "value: a bad reading carries no value (send null)"};
+  }
+  if (out.quality != Quality::good && out.status == DeviceStatus::ok) {
+    throw Invalid{where + "status: required when quality is " + quality};
+  }
+  return out;
+}
+
+json encode_reading(const Reading& r) {
+  json j{{"point", r.point},
+         {"quantity", r.quantity},
+         {"value", r.value ? json(*r.value) : json(nullptr)},
+         {"unit", r.unit},
+         {"ts", r.ts_ms},
+         {"quality", to_string(r.quality)}};
+  if (r.status != DeviceStatus::ok) j["status"] = to_string(r.status);
+  return j;
+}
+
+template <typename T, typename F>
+Decoded<T> guarded(std::string_view payload, F&& body) {
+  const json j = json::parse(payload, nullptr, false);
+  if (j.is_discarded()) return DecodeError{"message: not valid JSON"};
+  try {
+    check_version(j);
+    return body(j);
+  } catch (const Invalid& e) {
+    return DecodeError{e.reason};
+  } catch (const json::exception& e) {
+    return DecodeError{std::string("message: ") + e.what()};
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Level l) { return LEVEL_NAMES[static_cast<std::size_t>(l)]; }
+
+std::optional<Level> level_from_string(std::string_view s) {
+  for (std::size_t i = 0; i < LEVEL_NAMES.size(); ++i) {
+    if (LEVEL_NAMES[i] == s) return static_cast<Level>(i);
+  }
+  return std::nullopt;
+}
+
+bool is_valid_name(std::string_view name) {
+  if (name.empty() || name.size() > MAX_NAME_LENGTH) return false;
+  for (const char c : name) {
+    if (!is_name_char(c)) return false;
+  }
+  return true;
+}
+
+bool is_valid_point_id(std::string_view id) {
+  const auto dot = id.find('.');
+  if (dot == std::string_view::npos) return false;
+  return is_valid_name(id.substr(0, dot)) && is_valid_name(id.substr(dot + 1));
+}
+
+std::string encode(const ReadingsBatch& m) {
+  json readings = json::array();
+  for (const auto& r : m.readings) readings.push_back(encode_reading(r));
+  json j{{"v", PROTOCOL_VERSION}, {"gateway", m.gateway}, {"seq", m.seq}, {"boot", m.boot}, {"readings", readings}};
+  if (m.backfill) j["backfill"] = true;
+  return j.dump();
+}
+
+Decoded<ReadingsBatch> decode_readings(std::string_view payload) {
+  return guarded<ReadingsBatch>(payload, [](const json& j) {
+    ReadingsBatch m;
+    m.gateway = string_field(j, "", "gateway");
+    if (!is_valid_name(m.gateway)) throw Invalid{"gateway: \"" + m.gateway + "\" is not a valid name"};
+    m.seq = uint_field(j, "", "seq");
+    m.boot = uint_field(j, "", "boot");
+    if (const auto it = j.find("backfill"); it != j.end()) {
+      if (!it->is_boolean()) throw Invalid{"backfill: expected true or false"};
+      m.backfill = it->get<bool>();
+    }
+    const json& readings = field(j, "", "readings");
+    if (!readings.is_array()) throw Invalid{"readings: expected an array"};
+    if (readings.empty()) throw Invalid{"readings: empty batch"};
+    if (readings.size() > MAX_READINGS_PER_BATCH) {
+      throw Invalid{"readings: " + std::to_string(readings.size()) + " readings, more than the limit of " +
+                    std::to_string(MAX_READINGS_PER_BATCH)};
+    }
+    m.readings.reserve(readings.size());
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+      m.readings.push_back(decode_reading(readings[i], "readings[" + std::to_string(i) + "]."));
+    }
+    return m;
+  });
+}
+
+std::string encode(const GatewayStatus& m) {
+  json j{{"v", PROTOCOL_VERSION}, {"gateway", m.gateway}, {"online", m.online}};
+  if (m.online) {
+    j["firmware"] = m.firmware;
+    j["boot"] = m.boot;
+    j["uptime_s"] = m.uptime_s;
+    j["ts"] = m.ts_ms;
+    j["site_hash"] = m.site_hash;
+    json devices = json::object();
+    for (const auto& [name, c] : m.devices) {
+      devices[name] = {{"state", c.state}, {"polls", c.polls}, {"errors", c.errors}};
+    }
+    j["devices"] = devices;
+  }
+  return j.dump();
+}
+
+Decoded<GatewayStatus> decode_status(std::string_view payload) {
+  return guarded<GatewayStatus>(payload, [](const json& j) {
+    GatewayStatus m;
+    m.gateway = string_field(j, "", "gateway");
+    const json& online = field(j, "", "online");
+    if (!online.is_boolean()) throw Invalid{"online: expected true or false"};
+    m.online = online.get<bool>();
+    if (!m.online) return m;
+    m.firmware = string_field(j, "", "firmware");
+    m.boot = uint_field(j, "", "boot");
+    m.uptime_s = static_cast<std::int64_t>(uint_field(j, "", "uptime_s"));
+    m.ts_ms = ts_field(j, "", "ts");
+    m.site_hash = string_field(j, "", "site_hash", true);
+    if (const auto it = j.find("devices"); it != j.end() && it->is_object()) {
+      for (const auto& [name, d] : it->items()) {
+        const std::string where = "devices." + name + ".";
+        if (!d.is_object()) throw Invalid{where + ": expected an object"};
+        m.devices[name] = DeviceCounters{string_field(d, where, "state"), uint_field(d, where, "polls"),
+                                         uint_field(d, where, "errors")};
+      }
+    }
+    return m;
+  });
+}
+
+std::string encode(const AlarmMessage& m) {
+  return json{{"v", PROTOCOL_VERSION},
+              {"enterprise", m.enterprise},
+              {"site", m.site},
+              {"point", m.point},
+              {"quantity", m.quantity},
+              {"level", to_string(m.level)},
+              {"state", m.state},
+              {"rule", m.rule},
+              {"value", m.value ? json(*m.value) : json(nullptr)},
+              {"unit", m.unit},
+              {"ts", m.ts_ms},
+              {"since", m.since_ms}}
+      .dump();
+}
+
+Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
+  return guarded<AlarmMessage>(payload, [](const json& j) {
+    AlarmMessage m;
+    m.enterprise = string_field(j, "", "enterprise");
+    m.site = string_field(j, "", "site");
+    m.point = string_field(j, "", "point");
+    m.quantity = string_field(j, "", "quantity");
+    const auto level = string_field(j, "", "level");
+    const auto l = level_from_string(level);
+    if (!l) throw Invalid{"level: \"" + level + "\" is not a warning level"};
+    m.level = *l;
+    m.state = string_field(j, "", "state");
+    m.rule = string_field(j, "", "rule", true);
+    const json& value = field(j, "", "value");
+    if (value.is_number()) m.value = value.get<double>();
+    m.unit = string_field(j, "", "unit", true);
+    m.ts_ms = ts_field(j, "", "ts");
+    m.since_ms = ts_field(j, "", "since");
+    return m;
+  });
+}
+
+}  // namespace lookout::wire

@@ -1,0 +1,87 @@
+#pragma once
+// The messages on the MQTT wire, version 1 (docs/protocol.md). One piece of code writes
+// and reads every message: the gateway encodes with it, the aggregator decodes with it.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "firmware/wire/reading.hpp"
+
+namespace lookout::wire {
+
+inline constexpr int PROTOCOL_VERSION = 1;
+
+/// `.../up/readings`: a batch of readings from one gateway.
+struct ReadingsBatch {
+  std::string gateway;
+  std::uint64_t seq = 0;     ///< never goes back, not even across reboots
+  std::uint64_t boot = 0;    ///< the gateway's boot count when it sent this
+  bool backfill = false;     ///< sent late, after a loss of contact
+  std::vector<Reading> readings;
+};
+
+/// Per-device counters in a gateway status message.
+struct DeviceCounters {
+  std::string state;  ///< "online" or "offline"
+  std::uint64_t polls = 0;
+  std::uint64_t errors = 0;
+};
+
+/// `.../up/status`, retained. The broker's last will publishes it with online = false.
+struct GatewayStatus {
+  std::string gateway;
+  bool online = false;
+  std::string firmware;
+  std::uint64_t boot = 0;
+  std::int64_t uptime_s = 0;
+  std::int64_t ts_ms = 0;
+  std::string site_hash;
+  std::map<std::string, DeviceCounters> devices;
+};
+
+/// Warning levels, lowest to highest (standards.md "Warning levels"); normal is no level.
+enum class Level { normal = 0, blue = 1, yellow = 2, orange = 3, red = 4 };
+std::string_view to_string(Level l);
+std::optional<Level> level_from_string(std::string_view s);
+
+/// `lookout/v1/{enterprise}/{site}/alarms/{point}`, retained: the current alarm state.
+struct AlarmMessage {
+  std::string enterprise;
+  std::string site;
+  std::string point;
+  std::string quantity;
+  Level level = Level::normal;
+  std::string state;  ///< ISA-18.2 state, e.g. "active_unacknowledged", "normal"
+  std::string rule;   ///< which rule decided, e.g. "methane.working_face"
+  std::optional<double> value;
+  std::string unit;
+  std::int64_t ts_ms = 0;     ///< time of the reading that decided
+  std::int64_t since_ms = 0;  ///< when this level began
+};
+
+/// A message that failed validation: what and where.
+struct DecodeError {
+  std::string reason;
+};
+
+template <typename T>
+using Decoded = std::variant<T, DecodeError>;
+
+std::string encode(const ReadingsBatch& m);
+std::string encode(const GatewayStatus& m);
+std::string encode(const AlarmMessage& m);
+
+Decoded<ReadingsBatch> decode_readings(std::string_view payload);
+Decoded<GatewayStatus> decode_status(std::string_view payload);
+Decoded<AlarmMessage> decode_alarm(std::string_view payload);
+
+/// Point ids are "{device}.{channel}", each part [A-Za-z0-9_-]{1,64}.
+bool is_valid_point_id(std::string_view id);
+/// Names used as one topic level (enterprise, site, gateway, device): [A-Za-z0-9_-]{1,64}.
+bool is_valid_name(std::string_view name);
+
+}  // namespace lookout::wire

@@ -1,0 +1,77 @@
+#include "gateway/bus_worker.hpp"
+
+#include <algorithm>
+
+#include "firmware/log.hpp"
+
+namespace lookout::gateway {
+
+BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink)
+    : name_(config.name), sink_(std::move(sink)), bus_(std::make_unique<LibmodbusBus>(config)) {
+  for (const auto& d : config.devices) pollers_.emplace_back(d);
+}
+
+BusWorker::~BusWorker() { stop(); }
+
+void BusWorker::start() {
+  thread_ = std::jthread([this](std::stop_token st) { run(st); });
+}
+
+void BusWorker::stop() {
+  if (thread_.joinable()) {
+    thread_.request_stop();
+    wake_.notify_all();
+    thread_.join();
+  }
+}
+
+std::vector<std::pair<std::string, firmware::DeviceCounters>> BusWorker::counters() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  std::vector<std::pair<std::string, firmware::DeviceCounters>> out;
+  for (const auto& p : pollers_) out.emplace_back(p.spec().name, p.counters());
+  return out;
+}
+
+std::vector<std::pair<std::string, bool>> BusWorker::online() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& p : pollers_) out.emplace_back(p.spec().name, p.online());
+  return out;
+}
+
+void BusWorker::run(std::stop_token stop) {
+  std::vector<std::int64_t> due(pollers_.size(), clock_.monotonic_ms());
+  std::mutex sleep_mutex;
+  while (!stop.stop_requested()) {
+    const auto next = static_cast<std::size_t>(std::min_element(due.begin(), due.end()) - due.begin());
+    const std::int64_t wait_ms = due[next] - clock_.monotonic_ms();
+    if (wait_ms > 0) {
+      std::unique_lock<std::mutex> lk(sleep_mutex);
+      wake_.wait_for(lk, stop, std::chrono::milliseconds(wait_ms), [] { return false; });
+      continue;
+    }
+    std::vector<wire::Reading> readings;
+    bool was_online = false;
+    bool now_online = false;
+    {
+      std::lock_guard<std::mutex> g(mutex_);
+      auto& poller = pollers_[next];
+      was_online = poller.online();
+      readings = poller.poll(*bus_, clock_);
+      now_online = poller.online();
+      if (was_online && !now_online) {
+        log::warn("bus " + name_, "device " + poller.spec().name + " stopped answering: " + poller.counters().last_error);
+      } else if (!was_online && now_online) {
+        log::info("bus " + name_, "device " + poller.spec().name + " answering");
+      } else if (!now_online && poller.counters().polls == 1) {
+        log::warn("bus " + name_, "device " + poller.spec().name + " does not answer: " + poller.counters().last_error);
+      }
+    }
+    sink_(std::move(readings));
+    // Keep the cadence; a late poll does not make the next ones bunch up.
+    const std::int64_t period = pollers_[next].spec().poll_ms;
+    due[next] = std::max(due[next] + period, clock_.monotonic_ms());
+  }
+}
+
+}  // namespace lookout::gateway

@@ -1,0 +1,47 @@
+#pragma once
+// One thread per bus: one transaction at a time on it, each device at its own period.
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+#include "firmware/device_poller.hpp"
+#include "gateway/libmodbus_bus.hpp"
+#include "gateway/system_clock.hpp"
+
+namespace lookout::gateway {
+
+class BusWorker {
+ public:
+  using ReadingsSink = std::function<void(std::vector<wire::Reading>)>;
+
+  BusWorker(const BusConfig& config, ReadingsSink sink);
+  ~BusWorker();
+  BusWorker(const BusWorker&) = delete;
+  BusWorker& operator=(const BusWorker&) = delete;
+
+  void start();
+  void stop();
+
+  /// Per-device counters for the status message, copied under the lock.
+  std::vector<std::pair<std::string, firmware::DeviceCounters>> counters() const;
+  std::vector<std::pair<std::string, bool>> online() const;
+
+ private:
+  void run(std::stop_token stop);
+
+  std::string name_;
+  ReadingsSink sink_;
+  SystemClock clock_;
+  std::unique_ptr<LibmodbusBus> bus_;
+  std::vector<firmware::DevicePoller> pollers_;
+  mutable std::mutex mutex_;  // guards pollers_' counters against status readers
+  std::condition_variable_any wake_;
+  std::jthread thread_;
+};
+
+}  // namespace lookout::gateway

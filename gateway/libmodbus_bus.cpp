@@ -1,0 +1,89 @@
+#include "gateway/libmodbus_bus.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <modbus.h>
+
+namespace lookout::gateway {
+namespace {
+
+firmware::BusError classify(int err) {
+  switch (err) {
+    case ETIMEDOUT: return firmware::BusError::timeout;
+    case EMBBADCRC:
+    case EMBBADDATA:
+    case EMBBADSLAVE:
+    case EMBMDATA:
+    case EMBBADEXC:
+    case EMBUNKEXC: return firmware::BusError::bad_frame;
+    default: break;
+  }
+  if (err > MODBUS_ENOBASE && err < EMBBADCRC) return firmware::BusError::exception;
+  return firmware::BusError::io_error;
+}
+
+}  // namespace
+
+LibmodbusBus::LibmodbusBus(const BusConfig& config) : config_(config) {
+  if (config_.type == BusType::tcp) {
+    ctx_ = modbus_new_tcp_pi(config_.host.c_str(), std::to_string(config_.port).c_str());
+  } else {
+    ctx_ = modbus_new_rtu(config_.device.c_str(), config_.baud, config_.parity, config_.data_bits, config_.stop_bits);
+  }
+  if (ctx_ == nullptr) {
+    throw std::runtime_error("bus " + config_.name + ": cannot create a Modbus context: " + modbus_strerror(errno));
+  }
+  const auto ms = static_cast<std::uint32_t>(config_.timeout_ms);
+  modbus_set_response_timeout(ctx_, ms / 1000, (ms % 1000) * 1000);
+  // Garbage after a frame is flushed by libmodbus on error; recover the link ourselves.
+  modbus_set_error_recovery(ctx_, static_cast<modbus_error_recovery_mode>(MODBUS_ERROR_RECOVERY_PROTOCOL));
+}
+
+LibmodbusBus::~LibmodbusBus() {
+  close();
+  modbus_free(ctx_);
+}
+
+void LibmodbusBus::close() {
+  if (connected_) modbus_close(ctx_);
+  connected_ = false;
+}
+
+bool LibmodbusBus::ensure_connected(std::string& why) {
+  if (connected_) return true;
+  if (modbus_connect(ctx_) == -1) {
+    why = "connect to " + (config_.type == BusType::tcp ? config_.host + ":" + std::to_string(config_.port)
+                                                        : config_.device) +
+          " failed: " + modbus_strerror(errno);
+    return false;
+  }
+  connected_ = true;
+  return true;
+}
+
+firmware::BusResult LibmodbusBus::read_registers(int unit, firmware::RegisterKind kind, std::uint16_t start,
+                                                 std::uint16_t count, std::vector<std::uint16_t>& out) {
+  std::string why;
+  if (!ensure_connected(why)) return {firmware::BusError::io_error, why};
+  out.assign(count, 0);
+  modbus_set_slave(ctx_, unit);
+  const int n = kind == firmware::RegisterKind::holding ? modbus_read_registers(ctx_, start, count, out.data())
+                                                        : modbus_read_input_registers(ctx_, start, count, out.data());
+  if (n == count) return {};
+  const int err = errno;
+  const auto error = n < 0 ? classify(err) : firmware::BusError::bad_frame;
+  std::string message = "unit " + std::to_string(unit) + " " +
+                        (kind == firmware::RegisterKind::holding ? "HR " : "IR ") + std::to_string(start) + "+" +
+                        std::to_string(count) + ": " + (n < 0 ? modbus_strerror(err) : "short answer");
+  // A TCP connection that failed, or garbage left in a stream, is reopened on the next read.
+  if (error == firmware::BusError::io_error || (error == firmware::BusError::bad_frame && config_.type == BusType::tcp)) {
+    close();
+  } else if (error == firmware::BusError::bad_frame) {
+    modbus_flush(ctx_);
+  }
+  return {error, message};
+}
+
+}  // namespace lookout::gateway

@@ -1,0 +1,59 @@
+// lookout-gateway: polls field devices and publishes their readings (docs/config.md).
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "firmware/config/toml_checker.hpp"
+#include "firmware/log.hpp"
+#include "gateway/gateway_app.hpp"
+#include "gateway/site_config.hpp"
+
+namespace {
+
+constexpr const char* USAGE =
+    "usage: lookout-gateway --config SITE.toml\n"
+    "       lookout-gateway --check SITE.toml     check the site file and exit\n"
+    "       lookout-gateway --version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if ((arg == "--config" || arg == "--check") && i + 1 < argc) {
+      config = argv[++i];
+      check_only = arg == "--check";
+    } else if (arg == "--version") {
+      std::cout << "lookout-gateway " << lookout::gateway::FIRMWARE_VERSION << "\n";
+      return 0;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << USAGE;
+      return 0;
+    } else {
+      std::cerr << "lookout-gateway: unknown argument \"" << arg << "\"\n" << USAGE;
+      return 2;
+    }
+  }
+  if (config.empty()) {
+    std::cerr << USAGE;
+    return 2;
+  }
+  try {
+    auto site = lookout::gateway::load_site_file(config);
+    if (check_only) {
+      std::cout << config << ": ok\n";
+      return 0;
+    }
+    lookout::gateway::GatewayApp app(std::move(site));
+    return app.run();
+  } catch (const lookout::config::ConfigErrors& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    lookout::log::error("gateway", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,110 @@
+#include "gateway/mqtt_uplink.hpp"
+
+#include <mqtt/async_client.h>
+
+#include "firmware/log.hpp"
+
+namespace lookout::gateway {
+
+namespace {
+constexpr std::int64_t MAX_BACKOFF_MS = 30000;
+constexpr int MAX_BUFFERED = 10000;  // Paho's default of 100 refuses bursts (debian-notes.md)
+}  // namespace
+
+class MqttUplink::Callback final : public mqtt::callback {
+ public:
+  explicit Callback(MqttUplink& owner) : owner_(owner) {}
+  void connected(const std::string&) override {
+    owner_.connecting_ = false;
+    owner_.backoff_ms_ = 1000;
+    log::info("uplink", "connected to " + owner_.settings_.uri);
+    if (owner_.on_connected_) owner_.on_connected_();
+  }
+  void connection_lost(const std::string& cause) override {
+    owner_.connecting_ = false;
+    if (!owner_.stopped_) log::warn("uplink", "connection to " + owner_.settings_.uri + " lost: " + cause);
+  }
+
+ private:
+  MqttUplink& owner_;
+};
+
+class MqttUplink::ConnectListener final : public mqtt::iaction_listener {
+ public:
+  explicit ConnectListener(MqttUplink& owner) : owner_(owner) {}
+  void on_failure(const mqtt::token& tok) override {
+    owner_.connecting_ = false;
+    log::warn("uplink", "cannot connect to " + owner_.settings_.uri + " (code " +
+                            std::to_string(tok.get_return_code()) + "); retrying");
+  }
+  void on_success(const mqtt::token&) override {}
+
+ private:
+  MqttUplink& owner_;
+};
+
+MqttUplink::MqttUplink(const MqttSettings& settings, const std::string& client_id, const std::string& will_topic,
+                       const std::string& will_payload, std::function<void()> on_connected)
+    : settings_(settings), will_topic_(will_topic), will_payload_(will_payload), on_connected_(std::move(on_connected)) {
+  client_ = std::make_unique<mqtt::async_client>(settings_.uri, client_id,
+                                                 mqtt::create_options(MQTTVERSION_3_1_1, MAX_BUFFERED));
+  callback_ = std::make_unique<Callback>(*this);
+  connect_listener_ = std::make_unique<ConnectListener>(*this);
+  client_->set_callback(*callback_);
+}
+
+MqttUplink::~MqttUplink() {
+  stopped_ = true;
+  try {
+    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (const mqtt::exception&) {
+  }
+}
+
+void MqttUplink::maintain(std::int64_t monotonic_ms) {
+  if (stopped_ || connecting_ || client_->is_connected() || monotonic_ms < next_attempt_ms_) return;
+  connecting_ = true;
+  next_attempt_ms_ = monotonic_ms + backoff_ms_;
+  backoff_ms_ = std::min(backoff_ms_ * 2, MAX_BACKOFF_MS);
+  auto builder = mqtt::connect_options_builder()
+                     .keep_alive_interval(std::chrono::seconds(settings_.keepalive_s))
+                     .clean_session(false)  // the broker keeps our QoS 1 in-flight state across a reconnect
+                     .connect_timeout(std::chrono::seconds(5))
+                     .will(mqtt::message(will_topic_, will_payload_, settings_.qos, true));
+  if (!settings_.username.empty()) builder.user_name(settings_.username).password(settings_.password);
+  if (settings_.uri.starts_with("ssl://") || settings_.uri.starts_with("mqtts://")) {
+    builder.ssl(mqtt::ssl_options());
+  }
+  try {
+    client_->connect(builder.finalize(), nullptr, *connect_listener_);
+  } catch (const mqtt::exception& e) {
+    connecting_ = false;
+    log::warn("uplink", "connect to " + settings_.uri + " failed: " + e.what());
+  }
+}
+
+bool MqttUplink::publish(const std::string& topic, const std::string& payload, bool retained) {
+  try {
+    client_->publish(topic, payload.data(), payload.size(), settings_.qos, retained);
+    return true;
+  } catch (const mqtt::exception& e) {
+    log::warn("uplink", "publish to " + topic + " refused: " + e.what());
+    return false;
+  }
+}
+
+bool MqttUplink::connected() const { return client_->is_connected(); }
+
+void MqttUplink::stop(const std::string& topic, const std::string& payload) {
+  stopped_ = true;
+  try {
+    if (client_->is_connected()) {
+      client_->publish(topic, payload.data(), payload.size(), settings_.qos, true)->wait_for(std::chrono::seconds(2));
+      client_->disconnect()->wait_for(std::chrono::seconds(2));
+    }
+  } catch (const mqtt::exception& e) {
+    log::warn("uplink", std::string("clean disconnect failed: ") + e.what());
+  }
+}
+
+}  // namespace lookout::gateway

@@ -1,0 +1,207 @@
+#include "gateway/site_config.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "firmware/config/toml_checker.hpp"
+#include "firmware/wire/messages.hpp"
+
+namespace lookout::gateway {
+namespace {
+
+constexpr std::int64_t MAX_PORT = 65535;
+
+std::string fingerprint(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64
+  for (const unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+/// "host:port" (IPv6 as "[::1]:port").
+bool split_host_port(const std::string& s, std::string& host, int& port) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= s.size()) return false;
+  host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    std::size_t used = 0;
+    const int p = std::stoi(s.substr(colon + 1), &used);
+    if (used != s.size() - colon - 1 || p < 1 || p > MAX_PORT) return false;
+    port = p;
+  } catch (const std::exception&) {
+    return false;
+  }
+  return !host.empty();
+}
+
+std::string supported_models_text() {
+  std::string out;
+  for (const auto m : firmware::supported_models()) {
+    if (!out.empty()) out += ", ";
+    out += m;
+  }
+  return out;
+}
+
+void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
+  const toml::table* gw = c.table(root, "", "gateway", true);
+  if (gw == nullptr) return;
+  c.only_keys(*gw, "gateway", {"id", "enterprise", "site", "data_dir", "publish_interval_ms", "status_interval_s"});
+  const auto name = [&](std::string_view key, std::string& out) {
+    if (auto v = c.string(*gw, "gateway", key, true)) {
+      if (wire::is_valid_name(*v)) {
+        out = *v;
+      } else {
+        c.issue(*gw->get(key), "gateway." + std::string(key) + ": \"" + *v +
+                                   "\" may hold only letters, digits, '_' and '-' (1 to 64)");
+      }
+    }
+  };
+  name("id", site.address.gateway);
+  name("enterprise", site.address.enterprise);
+  name("site", site.address.site);
+  if (auto v = c.string(*gw, "gateway", "data_dir", true)) {
+    std::filesystem::path p(*v);
+    site.data_dir = p.is_absolute() ? p : site.file.parent_path() / p;
+  }
+  if (auto v = c.integer(*gw, "gateway", "publish_interval_ms", false, 50, 60000)) {
+    site.publish_interval_ms = static_cast<int>(*v);
+  }
+  if (auto v = c.integer(*gw, "gateway", "status_interval_s", false, 1, 3600)) {
+    site.status_interval_s = static_cast<int>(*v);
+  }
+}
+
+void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
+  const toml::table* m = c.table(root, "", "mqtt", true);
+  if (m == nullptr) return;
+  c.only_keys(*m, "mqtt", {"uri", "username", "password", "keepalive_s", "qos"});
+  if (auto v = c.string(*m, "mqtt", "uri", true)) {
+    if (v->starts_with("tcp://") || v->starts_with("ssl://") || v->starts_with("mqtt://") ||
+        v->starts_with("mqtts://")) {
+      site.mqtt.uri = *v;
+    } else {
+      c.issue(*m->get("uri"), "mqtt.uri: \"" + *v + "\" should look like tcp://host:1883 or ssl://host:8883");
+    }
+  }
+  if (auto v = c.string(*m, "mqtt", "username", false)) site.mqtt.username = *v;
+  if (auto v = c.string(*m, "mqtt", "password", false)) site.mqtt.password = *v;
+  if (auto v = c.integer(*m, "mqtt", "keepalive_s", false, 2, 3600)) site.mqtt.keepalive_s = static_cast<int>(*v);
+  if (auto v = c.integer(*m, "mqtt", "qos", false, 1, 1)) site.mqtt.qos = static_cast<int>(*v);
+}
+
+firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, const std::string& where,
+                                 std::set<std::string>& device_names) {
+  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "max_gap"});
+  firmware::DeviceSpec spec;
+  if (auto v = c.string(d, where, "name", true)) {
+    if (!wire::is_valid_name(*v)) {
+      c.issue(*d.get("name"), where + ".name: \"" + *v + "\" may hold only letters, digits, '_' and '-'");
+    } else if (!device_names.insert(*v).second) {
+      c.issue(*d.get("name"), where + ".name: device \"" + *v + "\" is named twice in this site");
+    }
+    spec.name = *v;
+  }
+  if (auto v = c.string(d, where, "model", true)) {
+    spec.profile = firmware::find_profile(*v);
+    if (spec.profile == nullptr) {
+      c.issue(*d.get("model"), where + ".model: unknown model \"" + *v + "\"; supported: " + supported_models_text());
+    }
+  }
+  // Modbus unit ids 1..247 address one device on a serial line.
+  if (auto v = c.integer(d, where, "unit", true, 1, 247)) spec.unit = static_cast<int>(*v);
+  spec.poll_ms = spec.profile != nullptr ? spec.profile->recommended_poll_ms : 2000;
+  if (auto v = c.integer(d, where, "poll_ms", false, 100, 86400000)) spec.poll_ms = static_cast<int>(*v);
+  if (auto v = c.integer(d, where, "max_gap", false, 0, 100)) spec.max_gap = static_cast<int>(*v);
+  return spec;
+}
+
+void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
+  std::set<std::string> bus_names;
+  std::set<std::string> device_names;
+  int index = 0;
+  for (const toml::table* b : c.tables(root, "", "bus", true)) {
+    const std::string where = "bus[" + std::to_string(index++) + "]";
+    c.only_keys(*b, where,
+                {"name", "type", "address", "port", "baud", "parity", "data_bits", "stop_bits", "timeout_ms", "device"});
+    BusConfig bus;
+    if (auto v = c.string(*b, where, "name", true)) {
+      bus.name = *v;
+      if (!bus_names.insert(*v).second) c.issue(*b->get("name"), where + ".name: bus \"" + *v + "\" is named twice");
+    }
+    if (auto v = c.string(*b, where, "type", true)) {
+      if (*v == "tcp") {
+        bus.type = BusType::tcp;
+        if (auto a = c.string(*b, where, "address", true)) {
+          if (!split_host_port(*a, bus.host, bus.port)) {
+            c.issue(*b->get("address"), where + ".address: \"" + *a + "\" should look like 127.0.0.1:502");
+          }
+        }
+      } else if (*v == "rtu") {
+        bus.type = BusType::rtu;
+        if (auto p = c.string(*b, where, "port", true)) bus.device = *p;
+        if (auto baud = c.integer(*b, where, "baud", false, 1200, 921600)) bus.baud = static_cast<int>(*baud);
+        if (auto p = c.string(*b, where, "parity", false)) {
+          if (*p == "N" || *p == "E" || *p == "O") {
+            bus.parity = (*p)[0];
+          } else {
+            c.issue(*b->get("parity"), where + ".parity: \"" + *p + "\" should be \"N\", \"E\" or \"O\"");
+          }
+        }
+        if (auto db = c.integer(*b, where, "data_bits", false, 7, 8)) bus.data_bits = static_cast<int>(*db);
+        if (auto sb = c.integer(*b, where, "stop_bits", false, 1, 2)) bus.stop_bits = static_cast<int>(*sb);
+      } else {
+        c.issue(*b->get("type"), where + ".type: \"" + *v + "\" should be \"tcp\" or \"rtu\"");
+      }
+    }
+    if (auto v = c.integer(*b, where, "timeout_ms", false, 10, 10000)) bus.timeout_ms = static_cast<int>(*v);
+
+    std::set<int> units;
+    int dindex = 0;
+    for (const toml::table* d : c.tables(*b, where, "device", true)) {
+      const std::string dwhere = where + ".device[" + std::to_string(dindex++) + "]";
+      auto spec = read_device(c, *d, dwhere, device_names);
+      if (d->get("unit") != nullptr && !units.insert(spec.unit).second) {
+        c.issue(*d->get("unit"), dwhere + ".unit: unit id " + std::to_string(spec.unit) + " is used twice on bus \"" +
+                                     bus.name + "\"");
+      }
+      bus.devices.push_back(std::move(spec));
+    }
+    site.buses.push_back(std::move(bus));
+  }
+}
+
+}  // namespace
+
+SiteConfig parse_site(std::string_view text, const std::filesystem::path& file) {
+  config::TomlChecker c(file.string());
+  const toml::table root = c.parse(text);
+  SiteConfig site;
+  site.file = file;
+  site.hash = fingerprint(text);
+  if (c.ok()) {
+    c.only_keys(root, "", {"gateway", "mqtt", "bus"});
+    read_gateway(c, root, site);
+    read_mqtt(c, root, site);
+    read_buses(c, root, site);
+  }
+  c.throw_if_any();
+  return site;
+}
+
+SiteConfig load_site_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file.string() + ": cannot read the site file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_site(text.str(), file);
+}
+
+}  // namespace lookout::gateway

@@ -1,0 +1,56 @@
+#pragma once
+// The site file: one TOML file that describes a gateway, its broker, its buses and the
+// devices on them (docs/config.md "Site file"). Validated as a whole before anything starts.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "firmware/device_poller.hpp"
+#include "firmware/wire/topics.hpp"
+
+namespace lookout::gateway {
+
+struct MqttSettings {
+  std::string uri;  ///< tcp://host:port or ssl://host:port
+  std::string username;
+  std::string password;
+  int keepalive_s = 10;
+  int qos = 1;
+};
+
+enum class BusType { tcp, rtu };
+
+struct BusConfig {
+  std::string name;
+  BusType type = BusType::tcp;
+  std::string host;  ///< tcp
+  int port = 502;    ///< tcp
+  std::string device;  ///< rtu: serial port
+  int baud = 9600;
+  char parity = 'N';
+  int data_bits = 8;
+  int stop_bits = 1;
+  int timeout_ms = 500;
+  std::vector<firmware::DeviceSpec> devices;
+};
+
+struct SiteConfig {
+  std::filesystem::path file;
+  std::string hash;  ///< fingerprint of the file text (FNV-1a 64, hex), reported in status
+  wire::GatewayAddress address;
+  std::filesystem::path data_dir;  ///< boot count and sequence number live here
+  int publish_interval_ms = 500;
+  int status_interval_s = 30;
+  MqttSettings mqtt;
+  std::vector<BusConfig> buses;
+};
+
+/// Reads and checks a site file; throws config::ConfigErrors listing every problem, or
+/// std::runtime_error when the file cannot be read.
+SiteConfig load_site_file(const std::filesystem::path& file);
+/// The same from text already in memory; `file` names it in errors.
+SiteConfig parse_site(std::string_view text, const std::filesystem::path& file);
+
+}  // namespace lookout::gateway
