@@ -1,0 +1,134 @@
+#include "aggregator/aggregator_app.hpp"
+
+#include <utility>  // before Asio (debian-notes.md)
+
+#include <boost/asio.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "aggregator/http_server.hpp"
+#include "aggregator/ingest.hpp"
+#include "aggregator/mqtt_link.hpp"
+#include "aggregator/sqlite_store.hpp"
+#include "firmware/log.hpp"
+#include "firmware/wire/topics.hpp"
+
+namespace lookout::aggregator {
+namespace {
+
+std::int64_t utc_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t monotonic_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string iso_time(std::int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// One line per alarm change on stdout, for the operator's terminal.
+void print_alarm(const wire::AlarmMessage& a) {
+  char value[32] = "null";
+  if (a.value) std::snprintf(value, sizeof value, "%g", *a.value);
+  std::cout << "ALARM " << iso_time(a.ts_ms) << " " << wire::to_string(a.level) << " " << a.state << " "
+            << a.enterprise << "/" << a.site << " " << a.point << " " << a.quantity << "=" << value << " " << a.unit
+            << " (" << a.rule << ")" << std::endl;
+}
+
+}  // namespace
+
+struct AggregatorApp::Impl {
+  explicit Impl(AggregatorConfig c)
+      : config(std::move(c)),
+        store(config.database),
+        ingest(config, store),
+        api(store, ingest),
+        server(io, config.http_host, config.http_port, api, utc_ms),
+        mqtt(
+            config,
+            [this](std::string topic, std::string payload) {
+              boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload)] { on_message(t, p); });
+            },
+            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }) {}
+
+  void on_message(const std::string& topic, const std::string& payload) {
+    IngestResult r;
+    try {
+      r = ingest.handle(topic, payload, utc_ms());
+    } catch (const std::exception& e) {
+      log::error("ingest", topic + ": not stored: " + e.what());
+      return;
+    }
+    if (r.outcome == IngestResult::Outcome::rejected) {
+      log::warn("ingest", "rejected message on " + topic + ": " + r.reason);
+      return;
+    }
+    for (const auto& a : r.alarms) {
+      print_alarm(a);
+      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point), wire::encode(a));
+    }
+  }
+
+  /// After every (re)connection: the retained alarm topics show what the database holds.
+  void republish_alarms() {
+    for (const auto& a : ingest.current_alarms()) {
+      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point), wire::encode(a));
+    }
+  }
+
+  void tick() {
+    mqtt.maintain(monotonic_ms());
+    timer.expires_after(std::chrono::milliseconds(250));
+    timer.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  }
+
+  boost::asio::io_context io;
+  AggregatorConfig config;
+  SqliteStore store;
+  Ingest ingest;
+  HttpApi api;
+  HttpServer server;
+  MqttLink mqtt;
+  boost::asio::steady_timer timer{io};
+};
+
+AggregatorApp::AggregatorApp(AggregatorConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+AggregatorApp::~AggregatorApp() = default;
+
+int AggregatorApp::run() {
+  auto& io = impl_->io;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log::info("aggregator", std::string("stopping on ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT"));
+    impl_->server.stop();
+    impl_->timer.cancel();
+    io.stop();
+  });
+  const auto ep = impl_->server.endpoint();
+  const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  std::cout << "HTTP API listening on http://" << host << ":" << ep.port() << "/api/v1/status" << std::endl;
+  log::info("aggregator", "database " + impl_->config.database.string() + ", broker " + impl_->config.mqtt_uri);
+  impl_->server.start();
+  impl_->tick();
+  io.run();
+  impl_->mqtt.stop();
+  log::info("aggregator", "stopped");
+  return 0;
+}
+
+}  // namespace lookout::aggregator

@@ -1,0 +1,56 @@
+#pragma once
+// The aggregator's configuration file (docs/config.md "Aggregator configuration").
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aggregator/rules.hpp"
+
+namespace lookout::aggregator {
+
+/// Which points an override applies to; an empty field matches everything.
+struct Scope {
+  std::string enterprise;
+  std::string site;
+  std::string point;
+  /// 3 for a point, 2 for a site, 1 for an enterprise, 0 for everything: the most specific wins.
+  int specificity() const;
+  bool matches(std::string_view e, std::string_view s, std::string_view p) const;
+};
+
+struct MethanePlacement {
+  Scope scope;
+  MethaneLocation location = MethaneLocation::working_face;
+};
+
+struct ThresholdOverride {
+  Scope scope;
+  std::string quantity;
+  ThresholdRule rule;
+};
+
+struct AggregatorConfig {
+  std::filesystem::path file;
+  std::string mqtt_uri;
+  std::string mqtt_client_id = "lookout-aggregator";
+  std::string mqtt_username;
+  std::string mqtt_password;
+  std::string http_host = "127.0.0.1";
+  int http_port = 8080;  ///< 0: any free port, printed at start
+  std::filesystem::path database;
+  std::vector<MethanePlacement> methane;
+  std::vector<ThresholdOverride> thresholds;
+};
+
+/// Throws config::ConfigErrors listing every problem with file:line:column.
+AggregatorConfig load_aggregator_config(const std::filesystem::path& file);
+AggregatorConfig parse_aggregator_config(std::string_view text, const std::filesystem::path& file);
+
+/// The rule for a point: the most specific threshold override for its quantity, else the
+/// methane rule for its location, else the built-in rule; nullopt when none applies.
+std::optional<ThresholdRule> rule_for(const AggregatorConfig& config, std::string_view enterprise,
+                                      std::string_view site, std::string_view point, std::string_view quantity);
+
+}  // namespace lookout::aggregator
