@@ -1,0 +1,90 @@
+#include <doctest/doctest.h>
+
+#include "firmware/config/toml_checker.hpp"
+#include "gateway/site_config.hpp"
+
+using namespace lookout::gateway;
+
+namespace {
+
+const char* GOOD = R"(
+[gateway]
+id = "gw-1"
+enterprise = "xj-mine"
+site = "mine-1"
+data_dir = "state"
+
+[mqtt]
+uri = "tcp://127.0.0.1:1883"
+
+[[bus]]
+name = "tcp-1"
+type = "tcp"
+address = "127.0.0.1:1502"
+timeout_ms = 300
+
+[[bus.device]]
+name = "ch4-1"
+model = "XJ-CH4"
+unit = 1
+
+[[bus.device]]
+name = "gd-1"
+model = "XJ-GD100"
+unit = 2
+poll_ms = 1000
+)";
+
+std::vector<std::string> problems(const std::string& text) {
+  try {
+    parse_site(text, "/sites/s.toml");
+  } catch (const lookout::config::ConfigErrors& e) {
+    std::vector<std::string> out;
+    for (const auto& i : e.issues()) out.push_back(i.str());
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_SUITE("gateway.site_config") {
+  TEST_CASE("a good site file") {
+    const auto s = parse_site(GOOD, "/sites/s.toml");
+    CHECK(s.address.gateway == "gw-1");
+    CHECK(s.data_dir == "/sites/state");  // relative to the site file
+    REQUIRE(s.buses.size() == 1);
+    CHECK(s.buses[0].host == "127.0.0.1");
+    CHECK(s.buses[0].port == 1502);
+    CHECK(s.buses[0].timeout_ms == 300);
+    REQUIRE(s.buses[0].devices.size() == 2);
+    CHECK(s.buses[0].devices[0].poll_ms == 2000);  // the sheet's recommendation
+    CHECK(s.buses[0].devices[1].poll_ms == 1000);
+    CHECK(s.buses[0].devices[1].profile->model == "XJ-GD100");
+    CHECK(s.hash.size() == 16);
+  }
+
+  TEST_CASE("every problem at once - each with file:line:column") {
+    std::string text = GOOD;
+    text.replace(text.find("model = \"XJ-GD100\""), 18, "model = \"XJ-GD200\"");
+    text.replace(text.find("unit = 2"), 8, "unit = 1");
+    text.replace(text.find("timeout_ms"), 10, "timeout_sm");
+    const auto p = problems(text);
+    REQUIRE(p.size() == 3);
+    CHECK(p[0] == "/sites/s.toml:15:1: bus[0].timeout_sm: unknown key; did you mean \"timeout_ms\"?");
+    CHECK(p[1].starts_with("/sites/s.toml:24:9: bus[0].device[1].model: unknown model \"XJ-GD200\"; supported: "));
+    CHECK(p[2] == "/sites/s.toml:25:8: bus[0].device[1].unit: unit id 1 is used twice on bus \"tcp-1\"");
+  }
+
+  TEST_CASE("missing sections and bad values") {
+    const auto p = problems("[gateway]\nid = \"gw 1\"\n");
+    CHECK(p.size() >= 5);  // bad id, enterprise, site, data_dir, mqtt, bus
+    CHECK(p[0].find("gateway.id: \"gw 1\" may hold only") != std::string::npos);
+  }
+
+  TEST_CASE("a syntax error is reported - not thrown as something else") {
+    const auto p = problems("[gateway\n");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].starts_with("/sites/s.toml:1:"));
+  }
+}

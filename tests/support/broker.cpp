@@ -1,0 +1,41 @@
+#include "tests/support/broker.hpp"
+
+#include <stdexcept>
+
+namespace lookout::test {
+
+Broker::Broker(const TempDir& dir) : dir_(dir) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = free_port();
+    try {
+      start();
+      return;
+    } catch (const std::runtime_error&) {
+      // the port was taken between the check and the start: try another
+    }
+  }
+  throw std::runtime_error("mosquitto did not start; see " + (dir_ / "mosquitto.log").string());
+}
+
+void Broker::start() {
+  const auto conf = dir_ / "mosquitto.conf";
+  write_file(conf, "listener " + std::to_string(port_) +
+                       " 127.0.0.1\n"
+                       "allow_anonymous true\n"
+                       "persistence false\n"
+                       "max_queued_messages 0\n"
+                       "max_inflight_messages 0\n");
+  process_ = std::make_unique<Process>(std::vector<std::string>{"mosquitto", "-c", conf.string()},
+                                       dir_ / "mosquitto.log");
+  if (!wait_for_port(port_, std::chrono::seconds(5))) {
+    process_->stop();
+    throw std::runtime_error("mosquitto did not listen on port " + std::to_string(port_));
+  }
+}
+
+void Broker::restart() {
+  process_->stop();
+  start();
+}
+
+}  // namespace lookout::test

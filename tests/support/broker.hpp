@@ -1,0 +1,28 @@
+#pragma once
+// A real Mosquitto on a random loopback port, for integration tests.
+
+#include <memory>
+#include <string>
+
+#include "tests/support/process.hpp"
+
+namespace lookout::test {
+
+class Broker {
+ public:
+  /// Starts mosquitto on 127.0.0.1 with a fresh port; throws if it does not come up.
+  explicit Broker(const TempDir& dir);
+  int port() const { return port_; }
+  std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+  void stop() { process_->stop(); }
+  /// Starts again on the same port.
+  void restart();
+
+ private:
+  void start();
+  const TempDir& dir_;
+  int port_ = 0;
+  std::unique_ptr<Process> process_;
+};
+
+}  // namespace lookout::test

@@ -1,0 +1,94 @@
+#include "tests/support/deployment.hpp"
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/line_client.hpp"
+
+namespace lookout::test {
+
+int port_in(const std::string& line) {
+  const auto at = line.find("127.0.0.1:");
+  if (at == std::string::npos) throw std::runtime_error("no address in: " + line);
+  return std::stoi(line.substr(at + 10));
+}
+
+Deployment::Deployment() {
+  broker = std::make_unique<Broker>(dir);
+
+  sim = std::make_unique<Process>(
+      std::vector<std::string>{bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--device",
+                               "ch4-1=XJ-CH4@1", "--device", "gd-1=XJ-GD100@2", "--warmup-s", "0"},
+      dir / "sim.log");
+  const auto modbus = sim->wait_for_line("modbus-tcp listening on", std::chrono::seconds(10));
+  const auto control = sim->wait_for_line("control listening on", std::chrono::seconds(10));
+  if (!modbus || !control) throw std::runtime_error("lookout-sim did not start: " + sim->stderr_text());
+  modbus_port = port_in(*modbus);
+  control_port = port_in(*control);
+
+  write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker->uri() +
+                                          "\"\nclient_id = \"aggregator-test\"\n"
+                                          "[http]\nlisten = \"127.0.0.1:0\"\n"
+                                          "[storage]\npath = \"lookout.db\"\n");
+  aggregator = std::make_unique<Process>(
+      std::vector<std::string>{bin("lookout-aggregator"), "--config", (dir / "aggregator.toml").string()},
+      dir / "aggregator.log");
+  const auto http = aggregator->wait_for_line("HTTP API listening on", std::chrono::seconds(10));
+  if (!http) throw std::runtime_error("lookout-aggregator did not start: " + aggregator->stderr_text());
+  http_port = port_in(*http);
+
+  write_file(dir / "site.toml", std::string("[gateway]\nid = \"") + GATEWAY + "\"\nenterprise = \"" + ENTERPRISE +
+                                    "\"\nsite = \"" + SITE +
+                                    "\"\ndata_dir = \"gateway-data\"\npublish_interval_ms = 100\n"
+                                    "[mqtt]\nuri = \"" +
+                                    broker->uri() +
+                                    "\"\n"
+                                    "[[bus]]\nname = \"tcp-1\"\ntype = \"tcp\"\naddress = \"127.0.0.1:" +
+                                    std::to_string(modbus_port) +
+                                    "\"\ntimeout_ms = 300\n"
+                                    "[[bus.device]]\nname = \"ch4-1\"\nmodel = \"XJ-CH4\"\nunit = 1\npoll_ms = 250\n"
+                                    "[[bus.device]]\nname = \"gd-1\"\nmodel = \"XJ-GD100\"\nunit = 2\npoll_ms = 250\n");
+  gateway = std::make_unique<Process>(
+      std::vector<std::string>{bin("lookout-gateway"), "--config", (dir / "site.toml").string()}, dir / "gateway.log");
+  // Ready when a reading has gone the whole way: the aggregator is subscribed.
+  if (!wait_status("ch4-1.ch4", [](const nlohmann::json&) { return true; })) {
+    throw std::runtime_error("no reading reached the status API; gateway log:\n" + gateway->stderr_text() +
+                             "\naggregator log:\n" + aggregator->stderr_text());
+  }
+}
+
+Deployment::~Deployment() {
+  // Each stop is checked: a process that does not stop on SIGTERM is a defect.
+  if (gateway) CHECK_MESSAGE(gateway->stop() == 0, gateway->stderr_text());
+  if (aggregator) CHECK_MESSAGE(aggregator->stop() == 0, aggregator->stderr_text());
+  if (sim) CHECK_MESSAGE(sim->stop() == 0, sim->stderr_text());
+  if (broker) broker->stop();
+}
+
+void Deployment::sim_set(const std::string& device, const std::string& field, const std::string& value) {
+  const auto answer = send_line(control_port, "set " + device + " " + field + " " + value);
+  REQUIRE_MESSAGE(answer == "ok", "lookout-sim answered: " << answer);
+}
+
+nlohmann::json Deployment::status_of(const std::string& point) {
+  const auto res = http_request(http_port, "GET", "/api/v1/status");
+  if (res.status != 200) return nullptr;
+  const auto j = nlohmann::json::parse(res.body);
+  for (const auto& p : j["points"]) {
+    if (p["point"] == point) return p;
+  }
+  return nullptr;
+}
+
+bool Deployment::wait_status(const std::string& point, const std::function<bool(const nlohmann::json&)>& pred) {
+  return eventually(
+      [&] {
+        const auto p = status_of(point);
+        return !p.is_null() && pred(p);
+      },
+      std::chrono::seconds(15));
+}
+
+}  // namespace lookout::test

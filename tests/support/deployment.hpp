@@ -1,0 +1,45 @@
+#pragma once
+// A whole local deployment for end-to-end tests: Mosquitto on a random loopback port,
+// lookout-sim, one gateway and the aggregator, each a real process, all stopped at the end.
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/broker.hpp"
+#include "tests/support/mqtt_probe.hpp"
+#include "tests/support/process.hpp"
+
+namespace lookout::test {
+
+class Deployment {
+ public:
+  Deployment();
+  ~Deployment();
+
+  /// `set DEVICE FIELD VALUE` on the simulator; CHECKs the answer is ok.
+  void sim_set(const std::string& device, const std::string& field, const std::string& value);
+  /// GET /api/v1/status, the point's entry (or null when absent).
+  nlohmann::json status_of(const std::string& point);
+  /// Waits until the point's status entry satisfies `pred`.
+  bool wait_status(const std::string& point, const std::function<bool(const nlohmann::json&)>& pred);
+
+  TempDir dir;
+  std::unique_ptr<Broker> broker;
+  std::unique_ptr<Process> sim;
+  std::unique_ptr<Process> aggregator;
+  std::unique_ptr<Process> gateway;
+  int modbus_port = 0;
+  int control_port = 0;
+  int http_port = 0;
+
+  static constexpr const char* ENTERPRISE = "xj-mine";
+  static constexpr const char* SITE = "mine-1";
+  static constexpr const char* GATEWAY = "gw-1";
+};
+
+/// The port in a line that ends with "127.0.0.1:PORT" or "127.0.0.1:PORT/...".
+int port_in(const std::string& line);
+
+}  // namespace lookout::test
