@@ -1,0 +1,18 @@
+#pragma once
+// The `lookout` command's subcommands, one file each.
+
+#include <string>
+#include <vector>
+
+namespace lookout::cli {
+
+using Args = std::vector<std::string>;
+
+/// lookout validate SITE.toml
+int validate(const Args& args);
+/// lookout sim set|get|list --control HOST:PORT ...
+int sim(const Args& args);
+/// lookout status [--api http://127.0.0.1:8080]
+int status(const Args& args);
+
+}  // namespace lookout::cli

@@ -1,0 +1,37 @@
+// lookout: the engineers' and operators' command (docs/cli.md).
+
+#include <iostream>
+
+#include "tools/lookout/commands.hpp"
+
+namespace {
+
+constexpr const char* USAGE =
+    "usage: lookout COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  validate SITE.toml                       check a site file; every problem with file:line:column\n"
+    "  status [--api URL] [--site SITE]         live status of every point from the aggregator\n"
+    "  sim set --control HOST:PORT DEVICE FIELD VALUE\n"
+    "  sim get --control HOST:PORT DEVICE       talk to a running lookout-sim\n"
+    "  sim list --control HOST:PORT\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << USAGE;
+    return 2;
+  }
+  const std::string command = argv[1];
+  const lookout::cli::Args args(argv + 2, argv + argc);
+  if (command == "validate") return lookout::cli::validate(args);
+  if (command == "sim") return lookout::cli::sim(args);
+  if (command == "status") return lookout::cli::status(args);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << USAGE;
+    return 0;
+  }
+  std::cerr << "lookout: unknown command \"" << command << "\"\n" << USAGE;
+  return 2;
+}
