@@ -1,6 +1,7 @@
 #include "aggregator/rules.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace lookout::aggregator {
 namespace {
@@ -111,8 +112,11 @@ ThresholdRule methane_rule(MethaneLocation location) {
 std::optional<ThresholdRule> default_rule(std::string_view quantity) {
   if (quantity == "methane") return methane_rule(MethaneLocation::working_face);
   if (quantity == "o2") {
-    // Gas alarms take no deadband and no delay (standards.md "Gas").
-    return ThresholdRule{"gbt50493.o2", "%VOL", {{Level::orange, O2_HIGH, O2_HIGH}}, {{Level::orange, O2_LOW, O2_LOW}}};
+    // Gas alarms take no deadband and no delay (standards.md "Gas"). "Below 19.5" and
+    // "above 23.5" are strict: the lines sit one representable step inside.
+    const double high = std::nextafter(O2_HIGH, 100.0);
+    const double low = std::nextafter(O2_LOW, 0.0);
+    return ThresholdRule{"gbt50493.o2", "%VOL", {{Level::orange, high, high}}, {{Level::orange, low, low}}};
   }
   for (const auto& g : GASES) {
     if (g.quantity != quantity) continue;

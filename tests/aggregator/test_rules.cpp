@@ -80,6 +80,10 @@ TEST_SUITE("aggregator.rules") {
     const auto o2 = *default_rule("o2");
     Reading x{"gd-3.gas", "o2", 20.9, "%VOL", 1, Quality::good, DeviceStatus::ok};
     CHECK(level_of(o2, x) == Level::normal);
+    x.value = 19.5;
+    CHECK(level_of(o2, x) == Level::normal);
+    x.value = 23.5;
+    CHECK(level_of(o2, x) == Level::normal);
     x.value = 19.4;
     CHECK(level_of(o2, x) == Level::orange);
     x.value = 23.6;
