@@ -1,0 +1,66 @@
+// lookout-sim: simulated XJ-CH4 / XJ-GD100 devices over Modbus TCP on loopback.
+// Thin main over the lookout_sim library (options.hpp, simulator.hpp).
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string_view>
+#include <vector>
+
+#include "tools/sim/options.hpp"
+#include "tools/sim/simulator.hpp"
+
+namespace {
+
+constexpr int EXIT_USAGE = 2;
+
+volatile std::sig_atomic_t g_stop_fd = -1;
+
+extern "C" void on_stop_signal(int /*signal*/) {
+  const char byte = 's';
+  if (g_stop_fd >= 0) {
+    [[maybe_unused]] const auto n = ::write(g_stop_fd, &byte, 1);  // async-signal-safe
+  }
+}
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the simulator
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace lookout::sim;
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  Options options;
+  try {
+    options = parse_options(args);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "lookout-sim: %s\n", e.what());
+    return EXIT_USAGE;
+  }
+  if (options.help) {
+    std::fputs(usage().c_str(), stdout);
+    return 0;
+  }
+  try {
+    Simulator simulator(options);
+    g_stop_fd = simulator.stop_fd();
+    install_signal_handlers();
+    std::fputs(simulator.banner().c_str(), stdout);
+    std::fflush(stdout);
+    simulator.run();
+    g_stop_fd = -1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lookout-sim: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

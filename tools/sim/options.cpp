@@ -1,0 +1,144 @@
+#include "tools/sim/options.hpp"
+
+#include <algorithm>
+
+#include "tools/sim/device_factory.hpp"
+#include "tools/sim/text.hpp"
+
+namespace lookout::sim {
+
+namespace {
+
+// Modbus unit ids 1..247 address single devices (Modbus over serial line V1.02, 2.2).
+constexpr int MIN_UNIT = 1;
+constexpr int MAX_UNIT = 247;
+
+bool valid_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string model_list() {
+  std::string list;
+  for (const auto m : known_models()) {
+    if (!list.empty()) list += ", ";
+    list += m;
+  }
+  return list;
+}
+
+}  // namespace
+
+DeviceSpec parse_device_spec(std::string_view text) {
+  const std::string where = "--device '" + std::string(text) + "': ";
+  const auto eq = text.find('=');
+  const auto at = text.rfind('@');
+  if (eq == std::string_view::npos || at == std::string_view::npos || at < eq) {
+    throw UsageError(where + "expected NAME=MODEL@UNIT, e.g. ch4-1=XJ-CH4@1");
+  }
+  DeviceSpec spec;
+  spec.name = std::string(text.substr(0, eq));
+  spec.model = std::string(text.substr(eq + 1, at - eq - 1));
+  if (!valid_name(spec.name)) {
+    throw UsageError(where + "NAME must be letters, digits, '-', '_' or '.'");
+  }
+  const auto models = known_models();
+  if (std::find(models.begin(), models.end(), spec.model) == models.end()) {
+    throw UsageError(where + "unknown model '" + spec.model + "' (known: " + model_list() + ")");
+  }
+  const auto unit = parse_unsigned(text.substr(at + 1), MAX_UNIT);
+  if (!unit || *unit < MIN_UNIT) throw UsageError(where + "UNIT must be 1..247");
+  spec.unit = static_cast<int>(*unit);
+  return spec;
+}
+
+Options parse_options(std::span<const std::string_view> args) {
+  Options options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      options.help = true;
+      return options;
+    }
+    // Accept both "--flag value" and "--flag=value".
+    std::string_view flag = arg;
+    std::string_view value;
+    bool has_value = false;
+    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      flag = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    if (flag != "--listen" && flag != "--control" && flag != "--device" && flag != "--warmup-s") {
+      throw UsageError("unknown argument '" + std::string(arg) + "' (try --help)");
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) throw UsageError(std::string(flag) + " needs a value");
+      value = args[++i];
+    }
+    try {
+      if (flag == "--listen") {
+        options.listen = parse_loopback_endpoint(value);
+      } else if (flag == "--control") {
+        options.control = parse_loopback_endpoint(value);
+      } else if (flag == "--device") {
+        auto spec = parse_device_spec(value);
+        for (const auto& d : options.devices) {
+          if (d.name == spec.name) {
+            throw UsageError("--device '" + std::string(value) + "': duplicate name '" +
+                             spec.name + "'");
+          }
+          if (d.unit == spec.unit) {
+            throw UsageError("--device '" + std::string(value) + "': unit " +
+                             std::to_string(spec.unit) + " already used by '" + d.name + "'");
+          }
+        }
+        options.devices.push_back(std::move(spec));
+      } else {
+        const auto seconds = parse_finite(value);
+        if (!seconds || *seconds < 0.0) {
+          throw UsageError("--warmup-s '" + std::string(value) + "': want seconds >= 0");
+        }
+        options.warmup = Seconds{*seconds};
+      }
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string(flag) + " " + e.what());
+    }
+  }
+  if (options.devices.empty()) {
+    throw UsageError("at least one --device NAME=MODEL@UNIT is required (try --help)");
+  }
+  return options;
+}
+
+std::string usage() {
+  return "usage: lookout-sim [--listen HOST:PORT] [--control HOST:PORT]\n"
+         "                   --device NAME=MODEL@UNIT [--device ...] [--warmup-s SECONDS]\n"
+         "\n"
+         "Simulated Modbus TCP field devices, answering as their datasheets say.\n"
+         "\n"
+         "  --listen HOST:PORT       Modbus TCP address (default 127.0.0.1:0; 0 = any free port)\n"
+         "  --control HOST:PORT      control line protocol address (default 127.0.0.1:0)\n"
+         "                           HOST must be loopback: 127.0.0.0/8, [::1] or localhost\n"
+         "  --device NAME=MODEL@UNIT one simulated device; repeatable; unit ids 1..247, unique\n"
+         "                           models: " + model_list() + "\n"
+         "  --warmup-s SECONDS       warm-up after start (default 60; 0 = none)\n"
+         "  --help                   this text\n"
+         "\n"
+         "On start it prints 'modbus-tcp listening on ADDR', 'control listening on ADDR' and\n"
+         "'device NAME MODEL unit UNIT' lines. Control protocol, one reply line per line:\n"
+         "  set NAME FIELD VALUE   -> ok | error: ...\n"
+         "  get NAME               -> JSON: state and raw register words\n"
+         "  list                   -> JSON: all devices\n"
+         "  XJ-CH4 fields:   ch4 [%CH4], temperature [degC], local_alarm [%CH4],\n"
+         "                   status normal|warming_up|fault|over_range\n"
+         "  XJ-GD100 fields: concentration, alarm1, alarm2 [current unit],\n"
+         "                   gas CH4|H2S|CO|O2|NH3|Cl2, mode normal|warming_up|calibration|inhibited,\n"
+         "                   fault none|element|loop|calibration_expired|over_range,\n"
+         "                   maintenance_due 0|1, run_hours [h]\n"
+         "SIGINT or SIGTERM stops it (exit 0).\n";
+}
+
+}  // namespace lookout::sim
