@@ -7,7 +7,7 @@
 
 namespace lookout::aggregator {
 namespace {
-constexpr std::int64_t MAX_BACKOFF_MS = 30000;
+constexpr std::int64_t MAX_BACKOFF_MS = 15000;
 constexpr int MAX_BUFFERED = 100000;  // Paho's default of 100 refuses bursts (debian-notes.md)
 }  // namespace
 

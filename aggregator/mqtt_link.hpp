@@ -25,7 +25,7 @@ class MqttLink {
   MqttLink(const MqttLink&) = delete;
   MqttLink& operator=(const MqttLink&) = delete;
 
-  /// Connects if not connected and no attempt is under way, with backoff (1 s to 30 s).
+  /// Connects if not connected and no attempt is under way, with backoff (1 s to 15 s).
   void maintain(std::int64_t monotonic_ms);
   bool publish_retained(const std::string& topic, const std::string& payload);
   void stop();

@@ -10,13 +10,13 @@
 namespace lookout::gateway {
 namespace {
 
-// Batches kept in memory while the broker is out of reach; the oldest go first.
-constexpr std::size_t MAX_UNSENT_BATCHES = 20000;
+// Batches handed to the uplink and not yet acknowledged, at most.
+constexpr std::size_t SEND_WINDOW = 64;
 
 }  // namespace
 
 GatewayApp::GatewayApp(SiteConfig site)
-    : site_(std::move(site)), counters_(site_.data_dir), started_ms_(clock_.monotonic_ms()) {
+    : site_(std::move(site)), outbox_(site_.data_dir, site_.outbox_max_readings), started_ms_(clock_.monotonic_ms()) {
   const std::string status_topic = wire::up_topic(site_.address, "status");
   uplink_ = std::make_unique<MqttUplink>(site_.mqtt, site_.address.enterprise + "/" + site_.address.gateway,
                                          status_topic, wire::encode(status(false)), [this] { status_due_ = true; });
@@ -39,10 +39,13 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
   s.gateway = site_.address.gateway;
   s.online = online;
   s.firmware = FIRMWARE_VERSION;
-  s.boot = counters_.boot();
+  s.boot = outbox_.boot();
   s.uptime_s = (clock_.monotonic_ms() - started_ms_) / 1000;
   s.ts_ms = clock_.utc_ms();
   s.site_hash = site_.hash;
+  s.outbox_batches = outbox_.depth_batches();
+  s.outbox_readings = outbox_.depth_readings();
+  s.dropped_readings = outbox_.dropped_readings();
   for (const auto& w : workers_) {
     const auto online_flags = w->online();
     for (const auto& [name, c] : w->counters()) {
@@ -66,33 +69,59 @@ void GatewayApp::publish_status() {
 void GatewayApp::tick() {
   const std::int64_t now = clock_.monotonic_ms();
   uplink_->maintain(now);
-  const bool connected = uplink_->connected();
 
   std::vector<wire::Reading> readings;
   {
     std::lock_guard<std::mutex> g(pending_mutex_);
     readings.swap(pending_);
   }
-  if (!readings.empty()) {
-    wire::ReadingsBatch batch;
-    batch.gateway = site_.address.gateway;
-    batch.seq = counters_.next_seq();
-    batch.boot = counters_.boot();
-    batch.backfill = !connected || !unsent_.empty();
-    batch.readings = std::move(readings);
-    unsent_.push_back(std::move(batch));
-    while (unsent_.size() > MAX_UNSENT_BATCHES) {
-      dropped_readings_ += unsent_.front().readings.size();
-      log::warn("gateway", "buffer full: dropped batch " + std::to_string(unsent_.front().seq));
-      unsent_.pop_front();
+  // Into the outbox first: from here on a reading survives kill -9 and power cuts.
+  if (!readings.empty()) outbox_.append(readings, clock_.utc_ms());
+
+  if (!uplink_->connected()) {
+    inflight_.clear();
+    return;
+  }
+  if (uplink_->connections() != seen_connections_) {
+    // A new connection: whatever was in flight may be lost; resend from the oldest.
+    seen_connections_ = uplink_->connections();
+    connected_since_ms_ = clock_.utc_ms();
+    inflight_.clear();
+    sent_upto_ = 0;
+    status_due_ = true;
+  }
+  if (status_due_ || now >= next_status_ms_) publish_status();
+  send_from_outbox();
+}
+
+void GatewayApp::send_from_outbox() {
+  // Acknowledged in order: remove the acknowledged prefix from the outbox.
+  std::uint64_t acked = 0;
+  while (!inflight_.empty() && MqttUplink::delivered(inflight_.front().second)) {
+    acked = inflight_.front().first;
+    inflight_.pop_front();
+  }
+  if (acked != 0) outbox_.acknowledge(acked);
+  for (const auto& [seq, ticket] : inflight_) {
+    if (MqttUplink::failed(ticket)) {
+      log::warn("gateway", "batch " + std::to_string(seq) + " was not acknowledged; sending again");
+      inflight_.clear();
+      sent_upto_ = acked;
+      break;
     }
   }
-  if (!connected) return;
-  if (status_due_ || now >= next_status_ms_) publish_status();
   const std::string topic = wire::up_topic(site_.address, "readings");
-  while (!unsent_.empty()) {
-    if (!uplink_->publish(topic, wire::encode(unsent_.front()), false)) break;
-    unsent_.pop_front();
+  while (inflight_.size() < SEND_WINDOW) {
+    const auto batches = outbox_.pending(sent_upto_, SEND_WINDOW - inflight_.size());
+    if (batches.empty()) return;
+    for (const auto& b : batches) {
+      const bool backfill = b.created_ms < connected_since_ms_;  // made before this connection
+      auto ticket = uplink_->send(topic, wire::encode_readings_batch(site_.address.gateway, b.seq, b.boot, backfill,
+                                                                     b.readings_json));
+      if (!ticket) return;
+      inflight_.emplace_back(b.seq, std::move(ticket));
+      sent_upto_ = b.seq;
+    }
   }
 }
 
@@ -123,7 +152,8 @@ int GatewayApp::run() {
   };
 
   log::info("gateway", "gateway " + site_.address.gateway + " of " + site_.address.enterprise + "/" +
-                           site_.address.site + " starting, boot " + std::to_string(counters_.boot()) +
+                           site_.address.site + " starting, boot " + std::to_string(outbox_.boot()) +
+                           ", outbox " + std::to_string(outbox_.depth_batches()) + " batch(es) waiting" +
                            ", broker " + site_.mqtt.uri);
   for (auto& w : workers_) w->start();
   uplink_->maintain(clock_.monotonic_ms());
@@ -132,7 +162,7 @@ int GatewayApp::run() {
 
   for (auto& w : workers_) w->stop();
   try {
-    tick();  // hand over what was polled before the stop
+    tick();  // what was polled before the stop goes into the outbox
   } catch (const std::exception& e) {
     log::error("gateway", std::string("final flush failed: ") + e.what());
   }

@@ -10,7 +10,7 @@
 #include "firmware/wire/messages.hpp"
 #include "gateway/bus_worker.hpp"
 #include "gateway/mqtt_uplink.hpp"
-#include "gateway/persistent_counters.hpp"
+#include "gateway/outbox.hpp"
 #include "gateway/site_config.hpp"
 
 namespace lookout::gateway {
@@ -28,20 +28,25 @@ class GatewayApp {
  private:
   void on_readings(std::vector<wire::Reading> readings);
   void tick();
+  void send_from_outbox();
   void publish_status();
   wire::GatewayStatus status(bool online) const;
 
   SiteConfig site_;
   SystemClock clock_;
-  PersistentCounters counters_;
+  Outbox outbox_;
   std::int64_t started_ms_ = 0;
   std::unique_ptr<MqttUplink> uplink_;
   std::vector<std::unique_ptr<BusWorker>> workers_;
 
   std::mutex pending_mutex_;
-  std::vector<wire::Reading> pending_;       ///< polled, not yet in a batch
-  std::deque<wire::ReadingsBatch> unsent_;   ///< batched, not yet handed to the uplink
-  std::uint64_t dropped_readings_ = 0;
+  std::vector<wire::Reading> pending_;  ///< polled, not yet in the outbox
+
+  /// Handed to the uplink in this connection, oldest first, not yet acknowledged.
+  std::deque<std::pair<std::uint64_t, MqttUplink::Ticket>> inflight_;
+  std::uint64_t sent_upto_ = 0;         ///< highest seq handed over in this connection
+  std::uint64_t seen_connections_ = 0;
+  std::int64_t connected_since_ms_ = 0; ///< [ms UTC] batches made before it are backfill
   std::atomic<bool> status_due_{true};
   std::int64_t next_status_ms_ = 0;
 };

@@ -7,7 +7,7 @@
 namespace lookout::gateway {
 
 namespace {
-constexpr std::int64_t MAX_BACKOFF_MS = 30000;
+constexpr std::int64_t MAX_BACKOFF_MS = 15000;
 constexpr int MAX_BUFFERED = 10000;  // Paho's default of 100 refuses bursts (debian-notes.md)
 }  // namespace
 
@@ -17,6 +17,7 @@ class MqttUplink::Callback final : public mqtt::callback {
   void connected(const std::string&) override {
     owner_.connecting_ = false;
     owner_.backoff_ms_ = 1000;
+    ++owner_.connections_;
     log::info("uplink", "connected to " + owner_.settings_.uri);
     if (owner_.on_connected_) owner_.on_connected_();
   }
@@ -68,7 +69,7 @@ void MqttUplink::maintain(std::int64_t monotonic_ms) {
   backoff_ms_ = std::min(backoff_ms_ * 2, MAX_BACKOFF_MS);
   auto builder = mqtt::connect_options_builder()
                      .keep_alive_interval(std::chrono::seconds(settings_.keepalive_s))
-                     .clean_session(false)  // the broker keeps our QoS 1 in-flight state across a reconnect
+                     .clean_session(true)  // the outbox, not the session, carries what is unacknowledged
                      .connect_timeout(std::chrono::seconds(5))
                      .will(mqtt::message(will_topic_, will_payload_, settings_.qos, true));
   if (!settings_.username.empty()) builder.user_name(settings_.username).password(settings_.password);
@@ -91,6 +92,23 @@ bool MqttUplink::publish(const std::string& topic, const std::string& payload, b
     log::warn("uplink", "publish to " + topic + " refused: " + e.what());
     return false;
   }
+}
+
+MqttUplink::Ticket MqttUplink::send(const std::string& topic, const std::string& payload) {
+  try {
+    return client_->publish(topic, payload.data(), payload.size(), settings_.qos, false);
+  } catch (const mqtt::exception& e) {
+    log::warn("uplink", "publish to " + topic + " refused: " + e.what());
+    return nullptr;
+  }
+}
+
+bool MqttUplink::delivered(const Ticket& t) {
+  return t && t->is_complete() && t->get_return_code() == 0;
+}
+
+bool MqttUplink::failed(const Ticket& t) {
+  return !t || (t->is_complete() && t->get_return_code() != 0);
 }
 
 bool MqttUplink::connected() const { return client_->is_connected(); }

@@ -12,6 +12,7 @@
 
 namespace mqtt {
 class async_client;
+class delivery_token;
 }
 
 namespace lookout::gateway {
@@ -27,11 +28,23 @@ class MqttUplink {
   MqttUplink& operator=(const MqttUplink&) = delete;
 
   /// Connects if not connected and no attempt is under way, with backoff between attempts
-  /// (1 s doubling to 30 s). Call it often; it returns at once.
+  /// (1 s doubling to 15 s). Call it often; it returns at once.
   void maintain(std::int64_t monotonic_ms);
   /// Queues a message; false (and a log line) when the client refuses it.
   bool publish(const std::string& topic, const std::string& payload, bool retained);
+
+  /// A message whose acknowledgement the caller waits for.
+  using Ticket = std::shared_ptr<mqtt::delivery_token>;
+  /// Queues a QoS 1 message; nullptr when the client refuses it.
+  Ticket send(const std::string& topic, const std::string& payload);
+  /// True once the broker has acknowledged it (PUBACK).
+  static bool delivered(const Ticket& t);
+  /// True when it can no longer be delivered (error, or the connection was lost since).
+  static bool failed(const Ticket& t);
+
   bool connected() const;
+  /// Counts successful connections: a change means a reconnection happened.
+  std::uint64_t connections() const { return connections_; }
   /// Publishes `payload` retained on `topic`, then disconnects cleanly (no last will).
   void stop(const std::string& topic, const std::string& payload);
 
@@ -46,6 +59,7 @@ class MqttUplink {
   std::unique_ptr<Callback> callback_;
   std::unique_ptr<ConnectListener> connect_listener_;
   std::atomic<bool> connecting_{false};
+  std::atomic<std::uint64_t> connections_{0};
   std::atomic<bool> stopped_{false};
   std::int64_t next_attempt_ms_ = 0;
   std::int64_t backoff_ms_ = 1000;

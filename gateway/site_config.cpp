@@ -53,7 +53,8 @@ std::string supported_models_text() {
 void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
   const toml::table* gw = c.table(root, "", "gateway", true);
   if (gw == nullptr) return;
-  c.only_keys(*gw, "gateway", {"id", "enterprise", "site", "data_dir", "publish_interval_ms", "status_interval_s"});
+  c.only_keys(*gw, "gateway", {"id", "enterprise", "site", "data_dir", "publish_interval_ms", "status_interval_s",
+                         "outbox_max_readings"});
   const auto name = [&](std::string_view key, std::string& out) {
     if (auto v = c.string(*gw, "gateway", key, true)) {
       if (wire::is_valid_name(*v)) {
@@ -73,6 +74,9 @@ void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& s
   }
   if (auto v = c.integer(*gw, "gateway", "publish_interval_ms", false, 50, 60000)) {
     site.publish_interval_ms = static_cast<int>(*v);
+  }
+  if (auto v = c.integer(*gw, "gateway", "outbox_max_readings", false, 100, 100000000)) {
+    site.outbox_max_readings = static_cast<std::size_t>(*v);
   }
   if (auto v = c.integer(*gw, "gateway", "status_interval_s", false, 1, 3600)) {
     site.status_interval_s = static_cast<int>(*v);

@@ -43,6 +43,7 @@ struct SiteConfig {
   std::filesystem::path data_dir;  ///< boot count and sequence number live here
   int publish_interval_ms = 500;
   int status_interval_s = 30;
+  std::size_t outbox_max_readings = 1000000;  ///< when full, the oldest readings go first
   MqttSettings mqtt;
   std::vector<BusConfig> buses;
 };

@@ -159,12 +159,26 @@ bool is_valid_point_id(std::string_view id) {
   return is_valid_name(id.substr(0, dot)) && is_valid_name(id.substr(dot + 1));
 }
 
+std::string encode_readings_array(const std::vector<Reading>& readings) {
+  json array = json::array();
+  for (const auto& r : readings) array.push_back(encode_reading(r));
+  return array.dump();
+}
+
+std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq, std::uint64_t boot, bool backfill,
+                                  std::string_view readings_array) {
+  json head{{"v", PROTOCOL_VERSION}, {"gateway", gateway}, {"seq", seq}, {"boot", boot}};
+  if (backfill) head["backfill"] = true;
+  std::string out = head.dump();
+  out.pop_back();  // the closing brace: the readings array goes in before it
+  out += ",\"readings\":";
+  out += readings_array;
+  out += '}';
+  return out;
+}
+
 std::string encode(const ReadingsBatch& m) {
-  json readings = json::array();
-  for (const auto& r : m.readings) readings.push_back(encode_reading(r));
-  json j{{"v", PROTOCOL_VERSION}, {"gateway", m.gateway}, {"seq", m.seq}, {"boot", m.boot}, {"readings", readings}};
-  if (m.backfill) j["backfill"] = true;
-  return j.dump();
+  return encode_readings_batch(m.gateway, m.seq, m.boot, m.backfill, encode_readings_array(m.readings));
 }
 
 Decoded<ReadingsBatch> decode_readings(std::string_view payload) {
@@ -201,6 +215,7 @@ std::string encode(const GatewayStatus& m) {
     j["uptime_s"] = m.uptime_s;
     j["ts"] = m.ts_ms;
     j["site_hash"] = m.site_hash;
+    j["outbox"] = {{"batches", m.outbox_batches}, {"readings", m.outbox_readings}, {"dropped", m.dropped_readings}};
     json devices = json::object();
     for (const auto& [name, c] : m.devices) {
       devices[name] = {{"state", c.state}, {"polls", c.polls}, {"errors", c.errors}};
@@ -223,6 +238,12 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
     m.uptime_s = static_cast<std::int64_t>(uint_field(j, "", "uptime_s"));
     m.ts_ms = ts_field(j, "", "ts");
     m.site_hash = string_field(j, "", "site_hash", true);
+    if (const auto it = j.find("outbox"); it != j.end()) {
+      if (!it->is_object()) throw Invalid{"outbox: expected an object"};
+      m.outbox_batches = uint_field(*it, "outbox.", "batches");
+      m.outbox_readings = uint_field(*it, "outbox.", "readings");
+      m.dropped_readings = uint_field(*it, "outbox.", "dropped");
+    }
     if (const auto it = j.find("devices"); it != j.end() && it->is_object()) {
       for (const auto& [name, d] : it->items()) {
         const std::string where = "devices." + name + ".";

@@ -40,6 +40,9 @@ struct GatewayStatus {
   std::int64_t uptime_s = 0;
   std::int64_t ts_ms = 0;
   std::string site_hash;
+  std::uint64_t outbox_batches = 0;    ///< batches waiting for the broker's acknowledgement
+  std::uint64_t outbox_readings = 0;   ///< readings in them
+  std::uint64_t dropped_readings = 0;  ///< dropped because the outbox was full (ever)
   std::map<std::string, DeviceCounters> devices;
 };
 
@@ -72,6 +75,11 @@ template <typename T>
 using Decoded = std::variant<T, DecodeError>;
 
 std::string encode(const ReadingsBatch& m);
+/// The "readings" array alone, for an outbox that keeps readings apart from their envelope.
+std::string encode_readings_array(const std::vector<Reading>& readings);
+/// A readings batch around an array made by encode_readings_array.
+std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq, std::uint64_t boot, bool backfill,
+                                  std::string_view readings_array);
 std::string encode(const GatewayStatus& m);
 std::string encode(const AlarmMessage& m);
 

@@ -1,8 +1,19 @@
 #include "tests/support/broker.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <stdexcept>
 
 namespace lookout::test {
+namespace {
+
+std::string user_name() {
+  const passwd* pw = getpwuid(getuid());
+  return pw != nullptr ? pw->pw_name : "root";
+}
+
+}  // namespace
 
 Broker::Broker(const TempDir& dir) : dir_(dir) {
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -22,7 +33,16 @@ void Broker::start() {
   write_file(conf, "listener " + std::to_string(port_) +
                        " 127.0.0.1\n"
                        "allow_anonymous true\n"
-                       "persistence false\n"
+                       // Sessions survive a broker restart: QoS 1 messages for a
+                       // subscriber that has not reconnected yet are kept, not dropped.
+                       "persistence true\n"
+                       "persistence_location " +
+                       dir_.path().string() + "/\n"
+                       "autosave_interval 1\n"
+                       // Started as root, mosquitto would drop to user mosquitto, who cannot
+                       // write our temporary directory (debian-notes.md): stay who we are.
+                       "user " +
+                       user_name() + "\n"
                        "max_queued_messages 0\n"
                        "max_inflight_messages 0\n");
   process_ = std::make_unique<Process>(std::vector<std::string>{"mosquitto", "-c", conf.string()},

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
 #include <stdexcept>
 
 #include "tests/support/http_client.hpp"
@@ -15,7 +17,7 @@ int port_in(const std::string& line) {
   return std::stoi(line.substr(at + 10));
 }
 
-Deployment::Deployment() {
+Deployment::Deployment(DeploymentOptions opts) : options(opts) {
   broker = std::make_unique<Broker>(dir);
 
   sim = std::make_unique<Process>(
@@ -41,22 +43,51 @@ Deployment::Deployment() {
 
   write_file(dir / "site.toml", std::string("[gateway]\nid = \"") + GATEWAY + "\"\nenterprise = \"" + ENTERPRISE +
                                     "\"\nsite = \"" + SITE +
-                                    "\"\ndata_dir = \"gateway-data\"\npublish_interval_ms = 100\n"
+                                    "\"\ndata_dir = \"gateway-data\"\npublish_interval_ms = " +
+                                    std::to_string(options.publish_interval_ms) +
+                                    "\n"
                                     "[mqtt]\nuri = \"" +
                                     broker->uri() +
                                     "\"\n"
                                     "[[bus]]\nname = \"tcp-1\"\ntype = \"tcp\"\naddress = \"127.0.0.1:" +
                                     std::to_string(modbus_port) +
                                     "\"\ntimeout_ms = 300\n"
-                                    "[[bus.device]]\nname = \"ch4-1\"\nmodel = \"XJ-CH4\"\nunit = 1\npoll_ms = 250\n"
-                                    "[[bus.device]]\nname = \"gd-1\"\nmodel = \"XJ-GD100\"\nunit = 2\npoll_ms = 250\n");
-  gateway = std::make_unique<Process>(
-      std::vector<std::string>{bin("lookout-gateway"), "--config", (dir / "site.toml").string()}, dir / "gateway.log");
+                                    "[[bus.device]]\nname = \"ch4-1\"\nmodel = \"XJ-CH4\"\nunit = 1\npoll_ms = " +
+                                    std::to_string(options.poll_ms) +
+                                    "\n"
+                                    "[[bus.device]]\nname = \"gd-1\"\nmodel = \"XJ-GD100\"\nunit = 2\npoll_ms = " +
+                                    std::to_string(options.poll_ms) + "\n");
+  start_gateway();
   // Ready when a reading has gone the whole way: the aggregator is subscribed.
   if (!wait_status("ch4-1.ch4", [](const nlohmann::json&) { return true; })) {
     throw std::runtime_error("no reading reached the status API; gateway log:\n" + gateway->stderr_text() +
                              "\naggregator log:\n" + aggregator->stderr_text());
   }
+}
+
+void Deployment::start_gateway() {
+  gateway = std::make_unique<Process>(
+      std::vector<std::string>{bin("lookout-gateway"), "--config", (dir / "site.toml").string()}, dir / "gateway.log");
+}
+
+std::vector<std::int64_t> Deployment::stored_seqs() {
+  sqlite3* db = nullptr;
+  std::vector<std::int64_t> out;
+  if (sqlite3_open_v2((dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    // readings are appended in arrival order: rowid order is the order of storage
+    if (sqlite3_prepare_v2(db, "SELECT seq FROM readings WHERE gateway = ?1 ORDER BY rowid", -1, &s,
+                           nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, GATEWAY, -1, SQLITE_STATIC);
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        const auto seq = sqlite3_column_int64(s, 0);
+        if (out.empty() || out.back() != seq) out.push_back(seq);
+      }
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return out;
 }
 
 Deployment::~Deployment() {

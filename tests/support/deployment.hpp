@@ -13,10 +13,20 @@
 
 namespace lookout::test {
 
+struct DeploymentOptions {
+  int poll_ms = 250;              ///< of every simulated device
+  int publish_interval_ms = 100;  ///< of the gateway
+};
+
 class Deployment {
  public:
-  Deployment();
+  explicit Deployment(DeploymentOptions options = {});
   ~Deployment();
+
+  /// Starts the gateway (again) on the same site file and data directory.
+  void start_gateway();
+  /// The batch sequence numbers of our gateway in the order the aggregator stored them.
+  std::vector<std::int64_t> stored_seqs();
 
   /// `set DEVICE FIELD VALUE` on the simulator; CHECKs the answer is ok.
   void sim_set(const std::string& device, const std::string& field, const std::string& value);
@@ -25,6 +35,7 @@ class Deployment {
   /// Waits until the point's status entry satisfies `pred`.
   bool wait_status(const std::string& point, const std::function<bool(const nlohmann::json&)>& pred);
 
+  DeploymentOptions options;
   TempDir dir;
   std::unique_ptr<Broker> broker;
   std::unique_ptr<Process> sim;

@@ -66,11 +66,25 @@ TEST_SUITE("wire.messages") {
   }
 
   TEST_CASE("status and alarm messages round-trip") {
-    GatewayStatus s{"gw-1", true, "0.1.0", 2, 60, 1764100000000, "abc", {{"ch4-1", {"online", 10, 1}}}};
+    GatewayStatus s;
+    s.gateway = "gw-1";
+    s.online = true;
+    s.firmware = "0.1.0";
+    s.boot = 2;
+    s.uptime_s = 60;
+    s.ts_ms = 1764100000000;
+    s.site_hash = "abc";
+    s.outbox_batches = 3;
+    s.dropped_readings = 7;
+    s.devices["ch4-1"] = {"online", 10, 1};
     const auto ds = decode_status(encode(s));
     REQUIRE(std::holds_alternative<GatewayStatus>(ds));
     CHECK(std::get<GatewayStatus>(ds).devices.at("ch4-1").errors == 1);
-    const auto will = decode_status(encode(GatewayStatus{"gw-1", false, "", 0, 0, 0, "", {}}));
+    CHECK(std::get<GatewayStatus>(ds).outbox_batches == 3);
+    CHECK(std::get<GatewayStatus>(ds).dropped_readings == 7);
+    GatewayStatus gone;
+    gone.gateway = "gw-1";
+    const auto will = decode_status(encode(gone));
     REQUIRE(std::holds_alternative<GatewayStatus>(will));
     CHECK(!std::get<GatewayStatus>(will).online);
 

@@ -1,0 +1,182 @@
+#include "gateway/outbox.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "firmware/wire/messages.hpp"
+
+namespace lookout::gateway {
+namespace {
+
+constexpr const char* SCHEMA = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY,
+  boot INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  readings INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+)sql";
+
+/// A prepared statement, finalized on scope exit.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("outbox: ") + sqlite3_errmsg(db));
+    }
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  sqlite3_stmt* get() { return s_; }
+  bool step() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw std::runtime_error(std::string("outbox: ") + sqlite3_errmsg(db_));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+}  // namespace
+
+Outbox::Outbox(const std::filesystem::path& data_dir, std::size_t max_readings)
+    : file_(data_dir / "outbox.sqlite"), max_readings_(max_readings) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) throw std::runtime_error(data_dir.string() + ": cannot create the data directory: " + ec.message());
+  if (sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error(file_.string() + ": cannot open the outbox: " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=FULL");
+  exec(SCHEMA);
+  exec("BEGIN IMMEDIATE");
+  boot_ = meta("boot") + 1;
+  set_meta("boot", boot_);
+  exec("COMMIT");
+  last_seq_ = meta("seq");
+  dropped_ = meta("dropped");
+  Stmt depth(db_, "SELECT COUNT(*), COALESCE(SUM(readings), 0), COALESCE(MAX(seq), 0) FROM outbox");
+  depth.step();
+  depth_batches_ = static_cast<std::size_t>(sqlite3_column_int64(depth.get(), 0));
+  depth_readings_ = static_cast<std::size_t>(sqlite3_column_int64(depth.get(), 1));
+  // The sequence never goes back: not behind anything still stored either.
+  last_seq_ = std::max<std::uint64_t>(last_seq_, static_cast<std::uint64_t>(sqlite3_column_int64(depth.get(), 2)));
+}
+
+Outbox::~Outbox() { sqlite3_close(db_); }
+
+void Outbox::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string why = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw std::runtime_error(file_.string() + ": " + why);
+  }
+}
+
+std::uint64_t Outbox::meta(const char* key) {
+  Stmt s(db_, "SELECT value FROM meta WHERE key = ?1");
+  sqlite3_bind_text(s.get(), 1, key, -1, SQLITE_STATIC);
+  return s.step() ? static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0)) : 0;
+}
+
+void Outbox::set_meta(const char* key, std::uint64_t value) {
+  Stmt s(db_, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  sqlite3_bind_text(s.get(), 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(value));
+  s.step();
+}
+
+std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::int64_t created_ms) {
+  const std::string payload = wire::encode_readings_array(readings);
+  exec("BEGIN IMMEDIATE");
+  try {
+    const std::uint64_t seq = last_seq_ + 1;
+    Stmt s(db_, "INSERT INTO outbox (seq, boot, created_ms, readings, payload) VALUES (?1, ?2, ?3, ?4, ?5)");
+    sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(seq));
+    sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(boot_));
+    sqlite3_bind_int64(s.get(), 3, created_ms);
+    sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(readings.size()));
+    sqlite3_bind_text(s.get(), 5, payload.data(), static_cast<int>(payload.size()), SQLITE_TRANSIENT);
+    s.step();
+    set_meta("seq", seq);
+    depth_batches_ += 1;
+    depth_readings_ += readings.size();
+    trim();
+    exec("COMMIT");
+    last_seq_ = seq;
+    return seq;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void Outbox::trim() {
+  if (depth_readings_ <= max_readings_) return;
+  std::uint64_t dropped_now = 0;
+  while (depth_readings_ > max_readings_ && depth_batches_ > 1) {
+    Stmt oldest(db_, "SELECT seq, readings FROM outbox ORDER BY seq LIMIT 1");
+    if (!oldest.step()) break;
+    const auto seq = sqlite3_column_int64(oldest.get(), 0);
+    const auto n = static_cast<std::size_t>(sqlite3_column_int64(oldest.get(), 1));
+    Stmt del(db_, "DELETE FROM outbox WHERE seq = ?1");
+    sqlite3_bind_int64(del.get(), 1, seq);
+    del.step();
+    depth_batches_ -= 1;
+    depth_readings_ -= n;
+    dropped_now += n;
+  }
+  dropped_ += dropped_now;
+  set_meta("dropped", dropped_);
+}
+
+std::vector<OutboxBatch> Outbox::pending(std::uint64_t after, std::size_t limit) {
+  Stmt s(db_, "SELECT seq, boot, created_ms, readings, payload FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+  sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(after));
+  sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(limit));
+  std::vector<OutboxBatch> out;
+  while (s.step()) {
+    OutboxBatch b;
+    b.seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    b.boot = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 1));
+    b.created_ms = sqlite3_column_int64(s.get(), 2);
+    b.readings = static_cast<std::size_t>(sqlite3_column_int64(s.get(), 3));
+    b.readings_json = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 4));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+void Outbox::acknowledge(std::uint64_t seq) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Stmt n(db_, "SELECT COUNT(*), COALESCE(SUM(readings), 0) FROM outbox WHERE seq <= ?1");
+    sqlite3_bind_int64(n.get(), 1, static_cast<sqlite3_int64>(seq));
+    n.step();
+    const auto batches = static_cast<std::size_t>(sqlite3_column_int64(n.get(), 0));
+    const auto readings = static_cast<std::size_t>(sqlite3_column_int64(n.get(), 1));
+    Stmt del(db_, "DELETE FROM outbox WHERE seq <= ?1");
+    sqlite3_bind_int64(del.get(), 1, static_cast<sqlite3_int64>(seq));
+    del.step();
+    exec("COMMIT");
+    depth_batches_ -= batches;
+    depth_readings_ -= readings;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace lookout::gateway

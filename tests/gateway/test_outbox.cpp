@@ -1,0 +1,100 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "firmware/wire/messages.hpp"
+#include "gateway/outbox.hpp"
+#include "tests/support/process.hpp"
+
+using namespace lookout::gateway;
+using lookout::test::TempDir;
+using lookout::wire::DeviceStatus;
+using lookout::wire::Quality;
+using lookout::wire::Reading;
+
+namespace {
+
+std::vector<Reading> readings(std::size_t n, double value = 0.5) {
+  std::vector<Reading> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back({"ch4-1.ch4", "methane", value, "%CH4", 1764100000000 + static_cast<std::int64_t>(i), Quality::good,
+                   DeviceStatus::ok});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("gateway.outbox") {
+  TEST_CASE("batches come out in order until acknowledged") {
+    TempDir dir;
+    Outbox box(dir.path(), 1000);
+    CHECK(box.boot() == 1);
+    CHECK(box.append(readings(2), 10) == 1);
+    CHECK(box.append(readings(3), 20) == 2);
+    CHECK(box.append(readings(1), 30) == 3);
+    auto p = box.pending(0, 10);
+    REQUIRE(p.size() == 3);
+    CHECK(p[0].seq == 1);
+    CHECK(p[1].readings == 3);
+    CHECK(p[2].created_ms == 30);
+    CHECK(box.pending(1, 1).at(0).seq == 2);
+    box.acknowledge(2);
+    CHECK(box.depth_batches() == 1);
+    CHECK(box.depth_readings() == 1);
+    CHECK(box.pending(0, 10).at(0).seq == 3);
+  }
+
+  TEST_CASE("a stored batch is exactly the wire readings array") {
+    TempDir dir;
+    Outbox box(dir.path(), 1000);
+    box.append(readings(2, 1.25), 10);
+    const auto b = box.pending(0, 1).at(0);
+    const auto msg = lookout::wire::encode_readings_batch("gw-1", b.seq, b.boot, true, b.readings_json);
+    const auto d = lookout::wire::decode_readings(msg);
+    REQUIRE(std::holds_alternative<lookout::wire::ReadingsBatch>(d));
+    const auto& batch = std::get<lookout::wire::ReadingsBatch>(d);
+    CHECK(batch.seq == 1);
+    CHECK(batch.backfill);
+    CHECK(batch.readings.size() == 2);
+    CHECK(*batch.readings[1].value == 1.25);
+  }
+
+  TEST_CASE("the sequence never goes back across restarts and the boot count rises") {
+    TempDir dir;
+    {
+      Outbox box(dir.path(), 1000);
+      box.append(readings(1), 1);
+      box.append(readings(1), 2);
+      box.acknowledge(2);  // everything sent: the table is empty
+    }
+    Outbox box(dir.path(), 1000);
+    CHECK(box.boot() == 2);
+    CHECK(box.depth_batches() == 0);
+    CHECK(box.append(readings(1), 3) == 3);
+  }
+
+  TEST_CASE("unsent batches survive a restart") {
+    TempDir dir;
+    {
+      Outbox box(dir.path(), 1000);
+      box.append(readings(4), 1);
+    }
+    Outbox box(dir.path(), 1000);
+    CHECK(box.depth_batches() == 1);
+    CHECK(box.depth_readings() == 4);
+    CHECK(box.pending(0, 10).at(0).boot == 1);
+  }
+
+  TEST_CASE("when full the oldest readings go first and are counted") {
+    TempDir dir;
+    Outbox box(dir.path(), 100);
+    for (int i = 0; i < 30; ++i) box.append(readings(10), i);
+    CHECK(box.depth_readings() <= 100);
+    CHECK(box.dropped_readings() == 200);
+    CHECK(box.pending(0, 1).at(0).seq == 21);
+    CHECK(box.last_seq() == 30);
+    Outbox again(dir.path() , 100);  // the count is kept
+    CHECK(again.dropped_readings() == 200);
+  }
+}
