@@ -39,12 +39,14 @@ class DevicePoller {
   /// One poll: every channel gets a reading, good or not.
   std::vector<wire::Reading> poll(ModbusBus& bus, const Clock& clock);
 
+  /// Readings of every channel as offline, without touching the bus (a device backing off).
+  std::vector<wire::Reading> offline_readings(std::int64_t ts_ms) const;
+
   const DeviceSpec& spec() const { return spec_; }
   const DeviceCounters& counters() const { return counters_; }
   bool online() const { return counters_.polls > 0 && counters_.consecutive_failures == 0; }
 
  private:
-  std::vector<wire::Reading> offline_readings(std::int64_t ts_ms) const;
   void remember(const std::vector<ChannelValue>& values);
 
   DeviceSpec spec_;

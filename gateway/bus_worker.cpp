@@ -40,37 +40,42 @@ std::vector<std::pair<std::string, bool>> BusWorker::online() const {
 }
 
 void BusWorker::run(std::stop_token stop) {
-  std::vector<std::int64_t> due(pollers_.size(), clock_.monotonic_ms());
+  std::vector<std::int64_t> periods;
+  for (const auto& p : pollers_) periods.push_back(p.spec().poll_ms);
+  firmware::PollSchedule schedule(periods, {}, clock_.monotonic_ms());
   std::mutex sleep_mutex;
   while (!stop.stop_requested()) {
-    const auto next = static_cast<std::size_t>(std::min_element(due.begin(), due.end()) - due.begin());
-    const std::int64_t wait_ms = due[next] - clock_.monotonic_ms();
+    const std::size_t next = schedule.next();
+    const std::int64_t wait_ms = schedule.due_ms(next) - clock_.monotonic_ms();
     if (wait_ms > 0) {
       std::unique_lock<std::mutex> lk(sleep_mutex);
       wake_.wait_for(lk, stop, std::chrono::milliseconds(wait_ms), [] { return false; });
       continue;
     }
     std::vector<wire::Reading> readings;
-    bool was_online = false;
-    bool now_online = false;
+    const bool read = schedule.should_read(next, clock_.monotonic_ms());
+    bool answered = false;
     {
       std::lock_guard<std::mutex> g(mutex_);
       auto& poller = pollers_[next];
-      was_online = poller.online();
-      readings = poller.poll(*bus_, clock_);
-      now_online = poller.online();
-      if (was_online && !now_online) {
-        log::warn("bus " + name_, "device " + poller.spec().name + " stopped answering: " + poller.counters().last_error);
-      } else if (!was_online && now_online) {
-        log::info("bus " + name_, "device " + poller.spec().name + " answering");
-      } else if (!now_online && poller.counters().polls == 1) {
-        log::warn("bus " + name_, "device " + poller.spec().name + " does not answer: " + poller.counters().last_error);
+      if (!read) {
+        readings = poller.offline_readings(clock_.utc_ms());  // backing off: the bus is left to the others
+      } else {
+        const bool was_online = poller.online();
+        readings = poller.poll(*bus_, clock_);
+        answered = poller.online();
+        if (was_online && !answered) {
+          log::warn("bus " + name_, "device " + poller.spec().name + " stopped answering: " +
+                                        poller.counters().last_error + "; probing with backoff");
+        } else if (!was_online && answered) {
+          log::info("bus " + name_, "device " + poller.spec().name + " answering");
+        } else if (!answered && poller.counters().polls == 1) {
+          log::warn("bus " + name_, "device " + poller.spec().name + " does not answer: " + poller.counters().last_error);
+        }
       }
     }
+    schedule.record(next, read, answered, clock_.monotonic_ms());
     sink_(std::move(readings));
-    // Keep the cadence; a late poll does not make the next ones bunch up.
-    const std::int64_t period = pollers_[next].spec().poll_ms;
-    due[next] = std::max(due[next] + period, clock_.monotonic_ms());
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "firmware/device_poller.hpp"
+#include "firmware/poll_schedule.hpp"
 #include "gateway/libmodbus_bus.hpp"
 #include "gateway/system_clock.hpp"
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include <modbus.h>
 
@@ -65,12 +66,31 @@ bool LibmodbusBus::ensure_connected(std::string& why) {
 
 firmware::BusResult LibmodbusBus::read_registers(int unit, firmware::RegisterKind kind, std::uint16_t start,
                                                  std::uint16_t count, std::vector<std::uint16_t>& out) {
+  firmware::BusResult r;
+  for (int attempt = 0; attempt <= config_.retries; ++attempt) {
+    r = read_once(unit, kind, start, count, out);
+    // A device that answered with an exception said no; asking again changes nothing.
+    if (r.ok() || r.error == firmware::BusError::exception) break;
+  }
+  return r;
+}
+
+void LibmodbusBus::keep_frame_gap() {
+  if (config_.frame_gap_us <= 0) return;
+  const auto ready = last_frame_ + std::chrono::microseconds(config_.frame_gap_us);
+  std::this_thread::sleep_until(ready);
+}
+
+firmware::BusResult LibmodbusBus::read_once(int unit, firmware::RegisterKind kind, std::uint16_t start,
+                                            std::uint16_t count, std::vector<std::uint16_t>& out) {
   std::string why;
   if (!ensure_connected(why)) return {firmware::BusError::io_error, why};
   out.assign(count, 0);
   modbus_set_slave(ctx_, unit);
+  keep_frame_gap();
   const int n = kind == firmware::RegisterKind::holding ? modbus_read_registers(ctx_, start, count, out.data())
                                                         : modbus_read_input_registers(ctx_, start, count, out.data());
+  last_frame_ = std::chrono::steady_clock::now();
   if (n == count) return {};
   const int err = errno;
   const auto error = n < 0 ? classify(err) : firmware::BusError::bad_frame;

@@ -1,6 +1,7 @@
 #pragma once
 // firmware::ModbusBus on libmodbus, for Modbus TCP and Modbus RTU on a serial port.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,10 @@ class LibmodbusBus final : public firmware::ModbusBus {
   const std::string& name() const { return config_.name; }
 
  private:
+  firmware::BusResult read_once(int unit, firmware::RegisterKind kind, std::uint16_t start, std::uint16_t count,
+                                std::vector<std::uint16_t>& out);
+  /// Waits out the silence a serial line needs between frames.
+  void keep_frame_gap();
   /// Opens the connection (or the port) if it is not open; false with `why` on failure.
   bool ensure_connected(std::string& why);
   void close();
@@ -31,6 +36,7 @@ class LibmodbusBus final : public firmware::ModbusBus {
   BusConfig config_;
   _modbus* ctx_ = nullptr;
   bool connected_ = false;
+  std::chrono::steady_clock::time_point last_frame_{};
 };
 
 }  // namespace lookout::gateway

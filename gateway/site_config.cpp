@@ -134,7 +134,8 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
   for (const toml::table* b : c.tables(root, "", "bus", true)) {
     const std::string where = "bus[" + std::to_string(index++) + "]";
     c.only_keys(*b, where,
-                {"name", "type", "address", "port", "baud", "parity", "data_bits", "stop_bits", "timeout_ms", "device"});
+                {"name", "type", "address", "port", "baud", "parity", "data_bits", "stop_bits", "timeout_ms", "retries",
+                 "frame_gap_us", "device"});
     BusConfig bus;
     if (auto v = c.string(*b, where, "name", true)) {
       bus.name = *v;
@@ -166,6 +167,15 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
       }
     }
     if (auto v = c.integer(*b, where, "timeout_ms", false, 10, 10000)) bus.timeout_ms = static_cast<int>(*v);
+    if (auto v = c.integer(*b, where, "retries", false, 0, 5)) bus.retries = static_cast<int>(*v);
+    if (auto v = c.integer(*b, where, "frame_gap_us", false, 0, 1000000)) bus.frame_gap_us = static_cast<int>(*v);
+    if (bus.type == BusType::rtu && bus.frame_gap_us == 0) {
+      // 3.5 character times of silence between frames ("about 4 ms at 9600",
+      // datasheets/README.md). The Modbus serial line spec counts 11 bits a character, and
+      // fixes the silence at 1.75 ms above 19200 baud.
+      constexpr int BITS_PER_CHARACTER = 11;
+      bus.frame_gap_us = bus.baud > 19200 ? 1750 : (35 * BITS_PER_CHARACTER * 100000 + bus.baud - 1) / bus.baud;
+    }
 
     std::set<int> units;
     int dindex = 0;

@@ -33,6 +33,8 @@ struct BusConfig {
   int data_bits = 8;
   int stop_bits = 1;
   int timeout_ms = 500;
+  int retries = 1;       ///< more attempts after a timeout or a bad frame, before a poll fails
+  int frame_gap_us = 0;  ///< rtu: silence between frames; 0 = 3.5 character times at the baud rate
   std::vector<firmware::DeviceSpec> devices;
 };
 

@@ -82,6 +82,17 @@ TEST_SUITE("gateway.site_config") {
     CHECK(p[0].find("gateway.id: \"gw 1\" may hold only") != std::string::npos);
   }
 
+  TEST_CASE("rtu buses get 3.5 character times of silence between frames") {
+    std::string text = GOOD;
+    text.replace(text.find("type = \"tcp\""), 12, "type = \"rtu\"");
+    text.replace(text.find("address = \"127.0.0.1:1502\""), 26, "port = \"/dev/ttyS1\"\nretries = 2");
+    const auto s = parse_site(text, "/sites/s.toml");
+    CHECK(s.buses[0].type == BusType::rtu);
+    CHECK(s.buses[0].device == "/dev/ttyS1");
+    CHECK(s.buses[0].retries == 2);
+    CHECK(s.buses[0].frame_gap_us == 4011);  // 3.5 x 11 bits at 9600 baud, rounded up: "about 4 ms"
+  }
+
   TEST_CASE("a syntax error is reported - not thrown as something else") {
     const auto p = problems("[gateway\n");
     REQUIRE(p.size() == 1);
