@@ -8,6 +8,7 @@ namespace lookout::gateway {
 
 BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink)
     : name_(config.name), sink_(std::move(sink)), bus_(std::make_unique<LibmodbusBus>(config)) {
+  alive_ms_ = clock_.monotonic_ms();
   for (const auto& d : config.devices) pollers_.emplace_back(d);
 }
 
@@ -45,11 +46,13 @@ void BusWorker::run(std::stop_token stop) {
   firmware::PollSchedule schedule(periods, {}, clock_.monotonic_ms());
   std::mutex sleep_mutex;
   while (!stop.stop_requested()) {
+    alive_ms_ = clock_.monotonic_ms();
     const std::size_t next = schedule.next();
     const std::int64_t wait_ms = schedule.due_ms(next) - clock_.monotonic_ms();
     if (wait_ms > 0) {
+      // Sleep at most 1 s at a time, so the thread shows it is alive to the watchdog.
       std::unique_lock<std::mutex> lk(sleep_mutex);
-      wake_.wait_for(lk, stop, std::chrono::milliseconds(wait_ms), [] { return false; });
+      wake_.wait_for(lk, stop, std::chrono::milliseconds(std::min<std::int64_t>(wait_ms, 1000)), [] { return false; });
       continue;
     }
     std::vector<wire::Reading> readings;

@@ -1,6 +1,7 @@
 #pragma once
 // One thread per bus: one transaction at a time on it, each device at its own period.
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -31,6 +32,8 @@ class BusWorker {
   /// Per-device counters for the status message, copied under the lock.
   std::vector<std::pair<std::string, firmware::DeviceCounters>> counters() const;
   std::vector<std::pair<std::string, bool>> online() const;
+  /// [ms, monotonic] when the bus thread last went round its loop: a hung bus stops it.
+  std::int64_t last_alive_ms() const { return alive_ms_; }
 
  private:
   void run(std::stop_token stop);
@@ -42,6 +45,7 @@ class BusWorker {
   std::vector<firmware::DevicePoller> pollers_;
   mutable std::mutex mutex_;  // guards pollers_' counters against status readers
   std::condition_variable_any wake_;
+  std::atomic<std::int64_t> alive_ms_{0};
   std::jthread thread_;
 };
 

@@ -12,11 +12,17 @@ namespace {
 
 // Batches handed to the uplink and not yet acknowledged, at most.
 constexpr std::size_t SEND_WINDOW = 64;
+// [ms] a bus thread that has not gone round its loop for this long is hung: longer than
+// any transaction (timeout x retries) and than its 1 s sleeps.
+constexpr std::int64_t MAX_BUS_SILENCE_MS = 70000;
 
 }  // namespace
 
-GatewayApp::GatewayApp(SiteConfig site)
-    : site_(std::move(site)), outbox_(site_.data_dir, site_.outbox_max_readings), started_ms_(clock_.monotonic_ms()) {
+GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int watchdog_timeout_s)
+    : site_(std::move(site)),
+      outbox_(site_.data_dir, site_.outbox_max_readings),
+      started_ms_(clock_.monotonic_ms()),
+      watchdog_(watchdog_device, watchdog_timeout_s) {
   const std::string status_topic = wire::up_topic(site_.address, "status");
   uplink_ = std::make_unique<MqttUplink>(site_.mqtt, site_.address.enterprise + "/" + site_.address.gateway,
                                          status_topic, wire::encode(status(false)), [this] { status_due_ = true; });
@@ -77,6 +83,13 @@ void GatewayApp::tick() {
   }
   // Into the outbox first: from here on a reading survives kill -9 and power cuts.
   if (!readings.empty()) outbox_.append(readings, clock_.utc_ms());
+
+  // Feed the watchdogs only while every bus thread goes round (a hung bus resets the board).
+  bool alive = true;
+  for (const auto& w : workers_) {
+    if (now - w->last_alive_ms() > MAX_BUS_SILENCE_MS) alive = false;
+  }
+  if (alive) watchdog_.kick();
 
   if (!uplink_->connected()) {
     inflight_.clear();
@@ -157,9 +170,11 @@ int GatewayApp::run() {
                            ", broker " + site_.mqtt.uri);
   for (auto& w : workers_) w->start();
   uplink_->maintain(clock_.monotonic_ms());
+  watchdog_.ready();
   schedule();
   io.run();
 
+  watchdog_.stopping();
   for (auto& w : workers_) w->stop();
   try {
     tick();  // what was polled before the stop goes into the outbox

@@ -12,6 +12,7 @@
 #include "gateway/mqtt_uplink.hpp"
 #include "gateway/outbox.hpp"
 #include "gateway/site_config.hpp"
+#include "gateway/watchdog.hpp"
 
 namespace lookout::gateway {
 
@@ -19,7 +20,8 @@ inline constexpr const char* FIRMWARE_VERSION = "0.1.0";
 
 class GatewayApp {
  public:
-  explicit GatewayApp(SiteConfig site);
+  /// `watchdog_device`: the board's hardware watchdog, "" for none.
+  explicit GatewayApp(SiteConfig site, const std::string& watchdog_device = "", int watchdog_timeout_s = 30);
   ~GatewayApp();
 
   /// Runs the event loop until SIGINT or SIGTERM; returns the exit status.
@@ -36,6 +38,7 @@ class GatewayApp {
   SystemClock clock_;
   Outbox outbox_;
   std::int64_t started_ms_ = 0;
+  Watchdog watchdog_;
   std::unique_ptr<MqttUplink> uplink_;
   std::vector<std::unique_ptr<BusWorker>> workers_;
 

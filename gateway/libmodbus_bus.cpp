@@ -7,6 +7,8 @@
 
 #include <modbus.h>
 
+#include "firmware/log.hpp"
+
 namespace lookout::gateway {
 namespace {
 
@@ -59,6 +61,15 @@ bool LibmodbusBus::ensure_connected(std::string& why) {
                                                         : config_.device) +
           " failed: " + modbus_strerror(errno);
     return false;
+  }
+  if (config_.type == BusType::rtu) {
+    if (config_.rs485 && modbus_rtu_set_serial_mode(ctx_, MODBUS_RTU_RS485) == -1) {
+      log::warn("bus " + config_.name, std::string("cannot switch ") + config_.device + " to RS-485 mode: " +
+                                           modbus_strerror(errno));
+    }
+    if (!config_.rts.empty()) {
+      modbus_rtu_set_rts(ctx_, config_.rts == "up" ? MODBUS_RTU_RTS_UP : MODBUS_RTU_RTS_DOWN);
+    }
   }
   connected_ = true;
   return true;

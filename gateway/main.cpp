@@ -2,30 +2,35 @@
 
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "firmware/config/toml_checker.hpp"
 #include "firmware/log.hpp"
+#include "gateway/board_config.hpp"
 #include "gateway/gateway_app.hpp"
 #include "gateway/site_config.hpp"
 
 namespace {
 
 constexpr const char* USAGE =
-    "usage: lookout-gateway --config SITE.toml\n"
-    "       lookout-gateway --check SITE.toml     check the site file and exit\n"
+    "usage: lookout-gateway [--board BOARD.toml] --config SITE.toml\n"
+    "       lookout-gateway [--board BOARD.toml] --check SITE.toml   check the site file and exit\n"
     "       lookout-gateway --version\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string config;
+  std::string board_file;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if ((arg == "--config" || arg == "--check") && i + 1 < argc) {
       config = argv[++i];
       check_only = arg == "--check";
+    } else if (arg == "--board" && i + 1 < argc) {
+      board_file = argv[++i];
     } else if (arg == "--version") {
       std::cout << "lookout-gateway " << lookout::gateway::FIRMWARE_VERSION << "\n";
       return 0;
@@ -42,12 +47,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    auto site = lookout::gateway::load_site_file(config);
+    std::optional<lookout::gateway::BoardConfig> board;
+    if (!board_file.empty()) board = lookout::gateway::load_board_file(board_file);
+    auto site = lookout::gateway::load_site_file(config, board ? &*board : nullptr);
     if (check_only) {
       std::cout << config << ": ok\n";
       return 0;
     }
-    lookout::gateway::GatewayApp app(std::move(site));
+    lookout::gateway::GatewayApp app(std::move(site), board ? board->watchdog_device : "",
+                                     board ? board->watchdog_timeout_s : 30);
     return app.run();
   } catch (const lookout::config::ConfigErrors& e) {
     std::cerr << e.what() << "\n";

@@ -7,6 +7,7 @@
 
 #include "firmware/config/toml_checker.hpp"
 #include "firmware/wire/messages.hpp"
+#include "gateway/board_config.hpp"
 
 namespace lookout::gateway {
 namespace {
@@ -50,7 +51,7 @@ std::string supported_models_text() {
   return out;
 }
 
-void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
+void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& site, const BoardConfig* board) {
   const toml::table* gw = c.table(root, "", "gateway", true);
   if (gw == nullptr) return;
   c.only_keys(*gw, "gateway", {"id", "enterprise", "site", "data_dir", "publish_interval_ms", "status_interval_s",
@@ -68,7 +69,9 @@ void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& s
   name("id", site.address.gateway);
   name("enterprise", site.address.enterprise);
   name("site", site.address.site);
-  if (auto v = c.string(*gw, "gateway", "data_dir", true)) {
+  const bool board_has_data_dir = board != nullptr && !board->data_dir.empty();
+  if (board_has_data_dir) site.data_dir = board->data_dir;
+  if (auto v = c.string(*gw, "gateway", "data_dir", !board_has_data_dir)) {
     std::filesystem::path p(*v);
     site.data_dir = p.is_absolute() ? p : site.file.parent_path() / p;
   }
@@ -127,7 +130,7 @@ firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, c
   return spec;
 }
 
-void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
+void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& site, const BoardConfig* board) {
   std::set<std::string> bus_names;
   std::set<std::string> device_names;
   int index = 0;
@@ -151,7 +154,24 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
         }
       } else if (*v == "rtu") {
         bus.type = BusType::rtu;
-        if (auto p = c.string(*b, where, "port", true)) bus.device = *p;
+        if (auto p = c.string(*b, where, "port", true)) {
+          bus.device = *p;
+          if (board != nullptr && board->serial.count(*p) != 0) {
+            const auto& sp = board->serial.at(*p);
+            bus.device = sp.device;
+            bus.rs485 = sp.rs485;
+            bus.rts = sp.rts;
+          } else if (!p->starts_with("/")) {
+            std::string known;
+            if (board != nullptr) {
+              for (const auto& [name, sp] : board->serial) known += (known.empty() ? "" : ", ") + name;
+            }
+            c.issue(*b->get("port"), where + ".port: \"" + *p + "\" is neither a device path nor " +
+                                         (board != nullptr ? "a serial port of board " + board->name + " (it has: " +
+                                                                 (known.empty() ? "none" : known) + ")"
+                                                           : std::string("a board port (no --board given)")));
+          }
+        }
         if (auto baud = c.integer(*b, where, "baud", false, 1200, 921600)) bus.baud = static_cast<int>(*baud);
         if (auto p = c.string(*b, where, "parity", false)) {
           if (*p == "N" || *p == "E" || *p == "O") {
@@ -194,7 +214,7 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
 
 }  // namespace
 
-SiteConfig parse_site(std::string_view text, const std::filesystem::path& file) {
+SiteConfig parse_site(std::string_view text, const std::filesystem::path& file, const BoardConfig* board) {
   config::TomlChecker c(file.string());
   const toml::table root = c.parse(text);
   SiteConfig site;
@@ -202,20 +222,20 @@ SiteConfig parse_site(std::string_view text, const std::filesystem::path& file) 
   site.hash = fingerprint(text);
   if (c.ok()) {
     c.only_keys(root, "", {"gateway", "mqtt", "bus"});
-    read_gateway(c, root, site);
+    read_gateway(c, root, site, board);
     read_mqtt(c, root, site);
-    read_buses(c, root, site);
+    read_buses(c, root, site, board);
   }
   c.throw_if_any();
   return site;
 }
 
-SiteConfig load_site_file(const std::filesystem::path& file) {
+SiteConfig load_site_file(const std::filesystem::path& file, const BoardConfig* board) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(file.string() + ": cannot read the site file");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_site(text.str(), file);
+  return parse_site(text.str(), file, board);
 }
 
 }  // namespace lookout::gateway

@@ -27,7 +27,9 @@ struct BusConfig {
   BusType type = BusType::tcp;
   std::string host;  ///< tcp
   int port = 502;    ///< tcp
-  std::string device;  ///< rtu: serial port
+  std::string device;  ///< rtu: serial device path
+  bool rs485 = false;  ///< rtu: the driver switches the transceiver
+  std::string rts;     ///< rtu: "", "up" or "down"
   int baud = 9600;
   char parity = 'N';
   int data_bits = 8;
@@ -50,10 +52,13 @@ struct SiteConfig {
   std::vector<BusConfig> buses;
 };
 
+struct BoardConfig;
+
 /// Reads and checks a site file; throws config::ConfigErrors listing every problem, or
-/// std::runtime_error when the file cannot be read.
-SiteConfig load_site_file(const std::filesystem::path& file);
+/// std::runtime_error when the file cannot be read. With a board, serial ports may be named
+/// as the board names them and data_dir defaults to the board's.
+SiteConfig load_site_file(const std::filesystem::path& file, const BoardConfig* board = nullptr);
 /// The same from text already in memory; `file` names it in errors.
-SiteConfig parse_site(std::string_view text, const std::filesystem::path& file);
+SiteConfig parse_site(std::string_view text, const std::filesystem::path& file, const BoardConfig* board = nullptr);
 
 }  // namespace lookout::gateway
