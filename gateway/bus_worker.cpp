@@ -26,6 +26,18 @@ void BusWorker::stop() {
   }
 }
 
+bool BusWorker::poll_now(const std::string& device) {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    std::size_t i = 0;
+    while (i < pollers_.size() && pollers_[i].spec().name != device) ++i;
+    if (i == pollers_.size()) return false;
+    poll_now_.push_back(i);
+  }
+  wake_.notify_all();
+  return true;
+}
+
 std::vector<std::pair<std::string, firmware::DeviceCounters>> BusWorker::counters() const {
   std::lock_guard<std::mutex> g(mutex_);
   std::vector<std::pair<std::string, firmware::DeviceCounters>> out;
@@ -47,12 +59,20 @@ void BusWorker::run(std::stop_token stop) {
   std::mutex sleep_mutex;
   while (!stop.stop_requested()) {
     alive_ms_ = clock_.monotonic_ms();
+    {
+      std::lock_guard<std::mutex> g(mutex_);
+      for (const auto i : poll_now_) schedule.poll_now(i, clock_.monotonic_ms());
+      poll_now_.clear();
+    }
     const std::size_t next = schedule.next();
     const std::int64_t wait_ms = schedule.due_ms(next) - clock_.monotonic_ms();
     if (wait_ms > 0) {
       // Sleep at most 1 s at a time, so the thread shows it is alive to the watchdog.
       std::unique_lock<std::mutex> lk(sleep_mutex);
-      wake_.wait_for(lk, stop, std::chrono::milliseconds(std::min<std::int64_t>(wait_ms, 1000)), [] { return false; });
+      wake_.wait_for(lk, stop, std::chrono::milliseconds(std::min<std::int64_t>(wait_ms, 1000)), [this] {
+        std::lock_guard<std::mutex> g(mutex_);
+        return !poll_now_.empty();
+      });
       continue;
     }
     std::vector<wire::Reading> readings;

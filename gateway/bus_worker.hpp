@@ -28,6 +28,8 @@ class BusWorker {
 
   void start();
   void stop();
+  /// Polls the named device at once; false when this bus has no such device.
+  bool poll_now(const std::string& device);
 
   /// Per-device counters for the status message, copied under the lock.
   std::vector<std::pair<std::string, firmware::DeviceCounters>> counters() const;
@@ -45,6 +47,7 @@ class BusWorker {
   std::vector<firmware::DevicePoller> pollers_;
   mutable std::mutex mutex_;  // guards pollers_' counters against status readers
   std::condition_variable_any wake_;
+  std::vector<std::size_t> poll_now_;  // guarded by mutex_
   std::atomic<std::int64_t> alive_ms_{0};
   std::jthread thread_;
 };

@@ -3,9 +3,13 @@
 #include <utility>  // before Asio (debian-notes.md)
 
 #include <boost/asio.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "firmware/log.hpp"
+#include "firmware/config/toml_checker.hpp"
 #include "firmware/wire/topics.hpp"
+#include "gateway/remote_request.hpp"
 
 namespace lookout::gateway {
 namespace {
@@ -25,7 +29,12 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
       watchdog_(watchdog_device, watchdog_timeout_s) {
   const std::string status_topic = wire::up_topic(site_.address, "status");
   uplink_ = std::make_unique<MqttUplink>(site_.mqtt, site_.address.enterprise + "/" + site_.address.gateway,
-                                         status_topic, wire::encode(status(false)), [this] { status_due_ = true; });
+                                         status_topic, wire::encode(status(false)), [this] { status_due_ = true; },
+                                         wire::down_topic(site_.address, "#"), [this](std::string topic, std::string payload) {
+                                           const auto slash = topic.rfind('/');
+                                           std::lock_guard<std::mutex> g(pending_mutex_);
+                                           requests_.emplace_back(topic.substr(slash + 1), std::move(payload));
+                                         });
   for (const auto& b : site_.buses) {
     workers_.push_back(std::make_unique<BusWorker>(b, [this](std::vector<wire::Reading> r) { on_readings(std::move(r)); }));
   }
@@ -103,8 +112,83 @@ void GatewayApp::tick() {
     sent_upto_ = 0;
     status_due_ = true;
   }
+  handle_requests();
   if (status_due_ || now >= next_status_ms_) publish_status();
   send_from_outbox();
+}
+
+void GatewayApp::answer(std::string_view event, const std::string& id, const std::vector<std::string>& errors) {
+  uplink_->publish(wire::up_topic(site_.address, "events"),
+                   encode_result(site_.address.gateway, clock_.utc_ms(), event, id, errors), false);
+}
+
+void GatewayApp::handle_requests() {
+  std::vector<std::pair<std::string, std::string>> requests;
+  {
+    std::lock_guard<std::mutex> g(pending_mutex_);
+    requests.swap(requests_);
+  }
+  for (const auto& [kind, payload] : requests) {
+    const auto parsed = parse_remote_request(kind, payload);
+    const std::string event = kind == "config" ? "config" : "command";
+    if (const auto* err = std::get_if<RequestError>(&parsed)) {
+      log::warn("gateway", "refused a request on down/" + kind + ": " + err->reason);
+      answer(event, err->id, {err->reason});
+      continue;
+    }
+    const auto& req = std::get<RemoteRequest>(parsed);
+    if (const auto* p = std::get_if<PollNow>(&req.what)) {
+      bool found = false;
+      for (auto& w : workers_) found = w->poll_now(p->device) || found;
+      answer(event, req.id, found ? std::vector<std::string>{} : std::vector<std::string>{"device: no device \"" + p->device + "\" on this gateway"});
+    } else if (std::holds_alternative<PublishStatus>(req.what)) {
+      status_due_ = true;
+      answer(event, req.id, {});
+    } else if (const auto* n = std::get_if<NewSiteFile>(&req.what)) {
+      std::vector<std::string> errors;
+      const bool ok = apply_site_file(n->text, errors);
+      answer(event, req.id, errors);
+      if (ok) {
+        log::info("gateway", "new site file accepted; starting again with it");
+        restart_ = true;
+        if (stop_loop_) stop_loop_();
+        return;
+      }
+      log::warn("gateway", "new site file refused: " + std::to_string(errors.size()) + " problem(s)");
+    }
+  }
+}
+
+bool GatewayApp::apply_site_file(const std::string& text, std::vector<std::string>& errors) {
+  // Validated as a whole, applied as a whole or not at all.
+  try {
+    const SiteConfig next = parse_site(text, site_.file, board_);
+    if (next.address.gateway != site_.address.gateway || next.address.enterprise != site_.address.enterprise ||
+        next.address.site != site_.address.site) {
+      errors.push_back("gateway: a site file received over MQTT may not change the gateway's id, enterprise or site");
+      return false;
+    }
+  } catch (const config::ConfigErrors& e) {
+    for (const auto& i : e.issues()) errors.push_back(i.str());
+    return false;
+  }
+  const auto tmp = site_.file.string() + ".new";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      errors.push_back(tmp + ": cannot write the new site file");
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, site_.file, ec);
+  if (ec) {
+    errors.push_back(site_.file.string() + ": cannot replace the site file: " + ec.message());
+    return false;
+  }
+  return true;
 }
 
 void GatewayApp::send_from_outbox() {
@@ -148,6 +232,7 @@ int GatewayApp::run() {
     io.stop();
   });
   boost::asio::steady_timer timer(io);
+  stop_loop_ = [&io] { io.stop(); };
   std::function<void()> schedule = [&] {
     timer.expires_after(std::chrono::milliseconds(site_.publish_interval_ms));
     timer.async_wait([&](const boost::system::error_code& ec) {

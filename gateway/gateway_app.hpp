@@ -3,11 +3,13 @@
 // published over the uplink; status is retained with a last will. Runs until stop().
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 #include "firmware/wire/messages.hpp"
+#include "gateway/board_config.hpp"
 #include "gateway/bus_worker.hpp"
 #include "gateway/mqtt_uplink.hpp"
 #include "gateway/outbox.hpp"
@@ -26,11 +28,19 @@ class GatewayApp {
 
   /// Runs the event loop until SIGINT or SIGTERM; returns the exit status.
   int run();
+  /// After run(): true when a new site file was accepted and the gateway should start again.
+  bool restart_requested() const { return restart_; }
+
+  /// The board the site file was read with, for checking new site files the same way.
+  void set_board(const BoardConfig* board) { board_ = board; }
 
  private:
   void on_readings(std::vector<wire::Reading> readings);
   void tick();
   void send_from_outbox();
+  void handle_requests();
+  void answer(std::string_view event, const std::string& id, const std::vector<std::string>& errors);
+  bool apply_site_file(const std::string& text, std::vector<std::string>& errors);
   void publish_status();
   wire::GatewayStatus status(bool online) const;
 
@@ -41,6 +51,11 @@ class GatewayApp {
   Watchdog watchdog_;
   std::unique_ptr<MqttUplink> uplink_;
   std::vector<std::unique_ptr<BusWorker>> workers_;
+
+  const BoardConfig* board_ = nullptr;
+  bool restart_ = false;
+  std::function<void()> stop_loop_;
+  std::vector<std::pair<std::string, std::string>> requests_;  ///< (kind, payload), guarded by pending_mutex_
 
   std::mutex pending_mutex_;
   std::vector<wire::Reading> pending_;  ///< polled, not yet in the outbox

@@ -1,5 +1,8 @@
 // lookout-gateway: polls field devices and publishes their readings (docs/config.md).
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -54,9 +57,22 @@ int main(int argc, char** argv) {
       std::cout << config << ": ok\n";
       return 0;
     }
-    lookout::gateway::GatewayApp app(std::move(site), board ? board->watchdog_device : "",
-                                     board ? board->watchdog_timeout_s : 30);
-    return app.run();
+    int status = 0;
+    bool restart = false;
+    {
+      lookout::gateway::GatewayApp app(std::move(site), board ? board->watchdog_device : "",
+                                       board ? board->watchdog_timeout_s : 30);
+      app.set_board(board ? &*board : nullptr);
+      status = app.run();
+      restart = app.restart_requested();
+    }
+    if (restart) {
+      // A new site file was accepted over MQTT: start again from scratch with it.
+      execv("/proc/self/exe", argv);
+      lookout::log::error("gateway", std::string("cannot start again: ") + std::strerror(errno));
+      return 1;
+    }
+    return status;
   } catch (const lookout::config::ConfigErrors& e) {
     std::cerr << e.what() << "\n";
     return 1;

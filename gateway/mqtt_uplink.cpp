@@ -19,7 +19,17 @@ class MqttUplink::Callback final : public mqtt::callback {
     owner_.backoff_ms_ = 1000;
     ++owner_.connections_;
     log::info("uplink", "connected to " + owner_.settings_.uri);
+    if (!owner_.subscription_.empty()) {
+      try {
+        owner_.client_->subscribe(owner_.subscription_, 1);
+      } catch (const mqtt::exception& e) {
+        log::error("uplink", "subscribe to " + owner_.subscription_ + " failed: " + e.what());
+      }
+    }
     if (owner_.on_connected_) owner_.on_connected_();
+  }
+  void message_arrived(mqtt::const_message_ptr msg) override {
+    if (owner_.on_message_) owner_.on_message_(msg->get_topic(), msg->get_payload_str());
   }
   void connection_lost(const std::string& cause) override {
     owner_.connecting_ = false;
@@ -45,8 +55,14 @@ class MqttUplink::ConnectListener final : public mqtt::iaction_listener {
 };
 
 MqttUplink::MqttUplink(const MqttSettings& settings, const std::string& client_id, const std::string& will_topic,
-                       const std::string& will_payload, std::function<void()> on_connected)
-    : settings_(settings), will_topic_(will_topic), will_payload_(will_payload), on_connected_(std::move(on_connected)) {
+                       const std::string& will_payload, std::function<void()> on_connected,
+                       std::string subscription, MessageHandler on_message)
+    : settings_(settings),
+      will_topic_(will_topic),
+      will_payload_(will_payload),
+      on_connected_(std::move(on_connected)),
+      subscription_(std::move(subscription)),
+      on_message_(std::move(on_message)) {
   client_ = std::make_unique<mqtt::async_client>(settings_.uri, client_id,
                                                  mqtt::create_options(MQTTVERSION_3_1_1, MAX_BUFFERED));
   callback_ = std::make_unique<Callback>(*this);

@@ -21,8 +21,13 @@ class MqttUplink {
  public:
   /// `will_payload` is published retained on `will_topic` by the broker if we vanish.
   /// `on_connected` runs (on Paho's thread) after every (re)connection.
+  using MessageHandler = std::function<void(std::string topic, std::string payload)>;
+
+  /// `subscription`: a topic filter to subscribe to after every connection (our down/#);
+  /// its messages go to `on_message` on Paho's thread.
   MqttUplink(const MqttSettings& settings, const std::string& client_id, const std::string& will_topic,
-             const std::string& will_payload, std::function<void()> on_connected);
+             const std::string& will_payload, std::function<void()> on_connected,
+             std::string subscription = "", MessageHandler on_message = nullptr);
   ~MqttUplink();
   MqttUplink(const MqttUplink&) = delete;
   MqttUplink& operator=(const MqttUplink&) = delete;
@@ -55,6 +60,8 @@ class MqttUplink {
   std::string will_topic_;
   std::string will_payload_;
   std::function<void()> on_connected_;
+  std::string subscription_;
+  MessageHandler on_message_;
   std::unique_ptr<mqtt::async_client> client_;
   std::unique_ptr<Callback> callback_;
   std::unique_ptr<ConnectListener> connect_listener_;
