@@ -6,10 +6,17 @@ namespace lookout::firmware {
 
 DevicePoller::DevicePoller(DeviceSpec spec) : spec_(std::move(spec)) {
   if (spec_.profile == nullptr) throw std::invalid_argument("device " + spec_.name + ": no profile");
+  const auto issues = check_options(*spec_.profile, spec_.options);
+  if (!issues.empty()) {
+    std::string text = "device " + spec_.name + ":";
+    for (const auto& i : issues) text += " " + i.message + ";";
+    text.pop_back();
+    throw std::invalid_argument(text);
+  }
   plan_ = plan_reads(*spec_.profile, spec_.max_gap);
-  for (const auto& c : spec_.profile->channels) {
-    last_channels_.push_back({std::string(c.channel), std::string(c.quantity), std::string(c.unit), std::nullopt,
-                              wire::Quality::bad, wire::DeviceStatus::offline});
+  for (const auto& c : device_channels(*spec_.profile, spec_.options)) {
+    last_channels_.push_back({c.channel, c.quantity, c.unit, std::nullopt, wire::Quality::bad,
+                              wire::DeviceStatus::offline});
   }
 }
 
@@ -34,12 +41,14 @@ std::vector<wire::Reading> DevicePoller::poll(ModbusBus& bus, const Clock& clock
   }
   const std::int64_t ts = clock.utc_ms();  // taken when the last answer arrived
   counters_.consecutive_failures = 0;
-  const auto values = spec_.profile->interpret(decode_fields(*spec_.profile, plan_, answers));
+  const auto values =
+      spec_.profile->interpret(decode_fields(*spec_.profile, plan_, answers), spec_.options, state_);
   remember(values);
   std::vector<wire::Reading> out;
   out.reserve(values.size());
   for (const auto& v : values) {
-    out.push_back({spec_.name + "." + v.channel, v.quantity, v.value, v.unit, ts, v.quality, v.status});
+    out.push_back({spec_.name + "." + v.channel, v.quantity, v.value, v.unit, v.measured_ms.value_or(ts), v.quality,
+                   v.status});
   }
   return out;
 }
@@ -55,11 +64,18 @@ std::vector<wire::Reading> DevicePoller::offline_readings(std::int64_t ts_ms) co
 
 void DevicePoller::remember(const std::vector<ChannelValue>& values) {
   for (const auto& v : values) {
+    if (v.quantity.empty() || v.status == wire::DeviceStatus::invalid_response) continue;
+    bool known = false;
     for (auto& c : last_channels_) {
-      if (c.channel == v.channel && !v.quantity.empty() && v.status != wire::DeviceStatus::invalid_response) {
+      if (c.channel == v.channel) {
         c.quantity = v.quantity;
         c.unit = v.unit;
+        known = true;
       }
+    }
+    if (!known) {
+      last_channels_.push_back({v.channel, v.quantity, v.unit, std::nullopt, wire::Quality::bad,
+                                wire::DeviceStatus::offline});
     }
   }
 }

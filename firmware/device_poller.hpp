@@ -20,6 +20,7 @@ struct DeviceSpec {
   const Profile* profile = nullptr;
   int poll_ms = 2000;
   int max_gap = 8;   ///< registers that may be bridged between fields in one request
+  DeviceOptions options{};  ///< calibration and installation record, checked by check_options
 };
 
 struct DeviceCounters {
@@ -34,9 +35,11 @@ struct DeviceCounters {
 
 class DevicePoller {
  public:
+  /// Throws std::invalid_argument without a profile or when check_options finds an issue.
   explicit DevicePoller(DeviceSpec spec);
 
-  /// One poll: every channel gets a reading, good or not.
+  /// One poll: every channel gets a reading, good or not, except what the device has
+  /// nothing new for (an XJ-GN1 epoch already sent, XJ-RG2's first count: a baseline).
   std::vector<wire::Reading> poll(ModbusBus& bus, const Clock& clock);
 
   /// Readings of every channel as offline, without touching the bus (a device backing off).
@@ -45,6 +48,8 @@ class DevicePoller {
   const DeviceSpec& spec() const { return spec_; }
   const DeviceCounters& counters() const { return counters_; }
   bool online() const { return counters_.polls > 0 && counters_.consecutive_failures == 0; }
+  /// What the profile keeps between polls (previous counts, last epoch), e.g. to persist it.
+  const DeviceState& state() const { return state_; }
 
  private:
   void remember(const std::vector<ChannelValue>& values);
@@ -52,6 +57,7 @@ class DevicePoller {
   DeviceSpec spec_;
   std::vector<ReadRequest> plan_;
   DeviceCounters counters_;
+  DeviceState state_;
   /// The channels as last seen, so offline readings keep their quantity and unit.
   std::vector<ChannelValue> last_channels_;
 };

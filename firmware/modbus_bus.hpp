@@ -28,6 +28,8 @@ class ModbusBus {
  public:
   virtual ~ModbusBus() = default;
   /// Reads `count` registers from `start` on device `unit` into `out` (resized to count).
+  /// Holding registers with function 03, input registers with 04, coils with 01: for coils
+  /// `count` is a number of coils and `out` gets one word per coil, 0 or 1.
   /// One transaction at a time: callers never overlap calls on one bus.
   virtual BusResult read_registers(int unit, RegisterKind kind, std::uint16_t start, std::uint16_t count,
                                    std::vector<std::uint16_t>& out) = 0;

@@ -8,7 +8,12 @@ namespace lookout::firmware {
 
 std::vector<ReadRequest> plan_reads(const Profile& profile, int max_gap) {
   std::vector<const RegisterField*> fields;
-  for (const auto& f : profile.fields) fields.push_back(&f);
+  for (const auto& f : profile.fields) {
+    if (f.kind == RegisterKind::coil && f.type != ValueType::u16) {
+      throw std::invalid_argument("plan_reads: coil " + std::string(f.name) + " must be u16 (one word per coil)");
+    }
+    fields.push_back(&f);
+  }
   std::sort(fields.begin(), fields.end(), [](const RegisterField* a, const RegisterField* b) {
     return a->kind != b->kind ? a->kind < b->kind : a->address < b->address;
   });

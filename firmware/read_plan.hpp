@@ -16,6 +16,7 @@ struct ReadRequest {
 };
 
 /// `max_gap`: unused registers that may be read to join two fields into one request.
+/// Requests never hold more than `profile.max_registers_per_request` registers (or coils).
 std::vector<ReadRequest> plan_reads(const Profile& profile, int max_gap);
 
 /// Decodes every field from the answers to `plan` (answers[i] answers plan[i]).

@@ -20,7 +20,11 @@ enum class WordOrder {
 enum class ValueType { u16, i16, u32, i32, f32 };
 
 /// Modbus data tables (datasheets/README.md: HR, IR, CO).
-enum class RegisterKind { holding, input };
+enum class RegisterKind {
+  holding,  ///< HR, read with function 03
+  input,    ///< IR, read with function 04
+  coil,     ///< CO, read with function 01: one word per coil, 0 or 1 (a field of type u16)
+};
 
 std::optional<WordOrder> word_order_from_string(std::string_view s);
 std::string_view to_string(WordOrder o);

@@ -99,14 +99,27 @@ firmware::BusResult LibmodbusBus::read_once(int unit, firmware::RegisterKind kin
   out.assign(count, 0);
   modbus_set_slave(ctx_, unit);
   keep_frame_gap();
-  const int n = kind == firmware::RegisterKind::holding ? modbus_read_registers(ctx_, start, count, out.data())
-                                                        : modbus_read_input_registers(ctx_, start, count, out.data());
+  int n = -1;
+  switch (kind) {
+    case firmware::RegisterKind::holding: n = modbus_read_registers(ctx_, start, count, out.data()); break;
+    case firmware::RegisterKind::input: n = modbus_read_input_registers(ctx_, start, count, out.data()); break;
+    case firmware::RegisterKind::coil: {
+      // Function 01: one bit a coil, handed on as one word (0 or 1) a coil.
+      std::vector<std::uint8_t> bits(count, 0);
+      n = modbus_read_bits(ctx_, start, count, bits.data());
+      for (std::size_t i = 0; i < bits.size(); ++i) out[i] = bits[i] ? 1 : 0;
+      break;
+    }
+  }
   last_frame_ = std::chrono::steady_clock::now();
   if (n == count) return {};
   const int err = errno;
   const auto error = n < 0 ? classify(err) : firmware::BusError::bad_frame;
   std::string message = "unit " + std::to_string(unit) + " " +
-                        (kind == firmware::RegisterKind::holding ? "HR " : "IR ") + std::to_string(start) + "+" +
+                        (kind == firmware::RegisterKind::holding ? "HR "
+                         : kind == firmware::RegisterKind::input ? "IR "
+                                                                 : "CO ") +
+                        std::to_string(start) + "+" +
                         std::to_string(count) + ": " + (n < 0 ? modbus_strerror(err) : "short answer");
   // A TCP connection that failed, or garbage left in a stream, is reopened on the next read.
   if (error == firmware::BusError::io_error || (error == firmware::BusError::bad_frame && config_.type == BusType::tcp)) {

@@ -104,9 +104,39 @@ void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site
   if (auto v = c.integer(*m, "mqtt", "qos", false, 1, 1)) site.mqtt.qos = static_cast<int>(*v);
 }
 
+/// `calibration = { key = value, ... }`: per-sensor numbers and words the model declares
+/// (firmware/profiles), checked against the profile with each problem at its key.
+void read_calibration(config::TomlChecker& c, const toml::table& d, const std::string& where,
+                      firmware::DeviceSpec& spec) {
+  const toml::table* cal = c.table(d, where, "calibration", false);
+  const toml::node* at = cal != nullptr ? static_cast<const toml::node*>(cal) : &d;
+  if (cal != nullptr) {
+    for (const auto& [key, node] : *cal) {
+      const std::string k(key.str());
+      if (const auto* f = node.as_floating_point()) {
+        spec.options.set(k, f->get());
+      } else if (const auto* i = node.as_integer()) {
+        spec.options.set(k, static_cast<double>(i->get()));
+      } else if (const auto* s = node.as_string()) {
+        spec.options.set(k, s->get());
+      } else {
+        c.issue(node, where + ".calibration." + k + ": expected a number or a word");
+      }
+    }
+  }
+  if (spec.profile == nullptr) return;
+  for (const auto& issue : firmware::check_options(*spec.profile, spec.options)) {
+    const toml::node* n = cal != nullptr && !issue.key.empty() ? cal->get(issue.key) : nullptr;
+    std::string message = issue.message;
+    if (!issue.key.empty() && message.starts_with(issue.key + ": ")) message.erase(0, issue.key.size() + 2);
+    c.issue(n != nullptr ? *n : *at,
+            where + ".calibration" + (issue.key.empty() ? "" : "." + issue.key) + ": " + message);
+  }
+}
+
 firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, const std::string& where,
                                  std::set<std::string>& device_names) {
-  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "max_gap"});
+  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "max_gap", "calibration"});
   firmware::DeviceSpec spec;
   if (auto v = c.string(d, where, "name", true)) {
     if (!wire::is_valid_name(*v)) {
@@ -127,6 +157,7 @@ firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, c
   spec.poll_ms = spec.profile != nullptr ? spec.profile->recommended_poll_ms : 2000;
   if (auto v = c.integer(d, where, "poll_ms", false, 100, 86400000)) spec.poll_ms = static_cast<int>(*v);
   if (auto v = c.integer(d, where, "max_gap", false, 0, 100)) spec.max_gap = static_cast<int>(*v);
+  read_calibration(c, d, where, spec);
   return spec;
 }
 

@@ -8,7 +8,9 @@ namespace lookout::firmware {
 namespace {
 
 const std::vector<Profile>& all_profiles() {
-  static const std::vector<Profile> profiles{profiles::xj_ch4(), profiles::xj_gd100()};
+  static const std::vector<Profile> profiles{profiles::xj_ch4(), profiles::xj_gd100(), profiles::xj_vw4(),
+                                             profiles::xj_rl80(), profiles::xj_rg2(),    profiles::xj_in3(),
+                                             profiles::xj_gn1(),  profiles::xj_ar4()};
   return profiles;
 }
 

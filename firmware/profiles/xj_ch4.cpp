@@ -20,7 +20,7 @@ constexpr int STATUS_WARMING_UP = 1;
 constexpr int STATUS_FAULT = 2;
 constexpr int STATUS_OVER_RANGE = 3;
 
-std::vector<ChannelValue> interpret(const FieldValues& f) {
+std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& /*options*/, DeviceState& /*state*/) {
   const double raw = f.get("ch4_raw");
   const auto status = static_cast<int>(f.get("status"));
   ChannelValue ch4{"ch4", "methane", "%CH4", std::nullopt, Quality::bad, DeviceStatus::ok};

@@ -45,7 +45,7 @@ constexpr std::array<Gas, 6> GASES{{
 // HR 4 unit_code: "0 %LEL, 1 ppm, 2 %VOL".
 constexpr std::array<std::string_view, 3> UNITS{"%LEL", "ppm", "%VOL"};
 
-std::vector<ChannelValue> interpret(const FieldValues& f) {
+std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& /*options*/, DeviceState& /*state*/) {
   const auto status = static_cast<unsigned>(f.get("status"));
   const auto gas_code = static_cast<int>(f.get("gas_code"));
   const auto unit_code = static_cast<int>(f.get("unit_code"));

@@ -12,7 +12,7 @@ constexpr std::array<std::pair<Quality, std::string_view>, 3> QUALITY_NAMES{{
     {Quality::bad, "bad"},
 }};
 
-constexpr std::array<std::pair<DeviceStatus, std::string_view>, 11> STATUS_NAMES{{
+constexpr std::array<std::pair<DeviceStatus, std::string_view>, 15> STATUS_NAMES{{
     {DeviceStatus::ok, "ok"},
     {DeviceStatus::offline, "offline"},
     {DeviceStatus::warming_up, "warming_up"},
@@ -24,6 +24,10 @@ constexpr std::array<std::pair<DeviceStatus, std::string_view>, 11> STATUS_NAMES
     {DeviceStatus::calibration_expired, "calibration_expired"},
     {DeviceStatus::maintenance_due, "maintenance_due"},
     {DeviceStatus::invalid_response, "invalid_response"},
+    {DeviceStatus::measuring, "measuring"},
+    {DeviceStatus::weak_signal, "weak_signal"},
+    {DeviceStatus::restarted, "restarted"},
+    {DeviceStatus::no_fix, "no_fix"},
 }};
 
 template <typename E, std::size_t N>

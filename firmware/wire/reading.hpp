@@ -28,6 +28,10 @@ enum class DeviceStatus {
   calibration_expired,  ///< still measuring, maintenance due
   maintenance_due,      ///< still measuring
   invalid_response,     ///< the device answered something its datasheet does not allow
+  measuring,            ///< the device is taking a new measurement: the value is its previous one
+  weak_signal,          ///< signal too weak to measure (radar weak echo): no new value
+  restarted,            ///< the device restarted since the last reading: counts before it are lost
+  no_fix,               ///< GNSS solution not fixed (none, single, float): not a valid position
 };
 
 std::string_view to_string(Quality q);
@@ -46,8 +50,9 @@ struct Reading {
 
   /// True when a rule may act on it (good or uncertain, with a value).
   bool is_valid() const { return quality != Quality::bad && value.has_value(); }
-  /// True when the value is only a lower bound (over range: "at least full scale").
-  bool is_lower_bound() const { return status == DeviceStatus::over_range; }
+  /// True when the value is only a lower bound (over range: "at least full scale"; a counter
+  /// restarted: at least what was counted since).
+  bool is_lower_bound() const { return status == DeviceStatus::over_range || status == DeviceStatus::restarted; }
 };
 
 }  // namespace lookout::wire

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "firmware/device_poller.hpp"
 
@@ -96,5 +98,89 @@ TEST_SUITE("device_poller") {
     CHECK(r[0].quantity == "co");
     CHECK(r[0].unit == "ppm");
     CHECK(r[0].status == DeviceStatus::offline);
+  }
+
+  TEST_CASE("options reach the profile: an XJ-RL80 level from its face elevation") {
+    // GIVEN an XJ-RL80 with its face at 58.200 m reading 2350 mm of air gap
+    class RadarBus final : public ModbusBus {
+     public:
+      int largest = 0;
+      BusResult read_registers(int, RegisterKind kind, std::uint16_t, std::uint16_t count,
+                               std::vector<std::uint16_t>& out) override {
+        largest = std::max<int>(largest, count);
+        if (kind != RegisterKind::holding) return {BusError::exception, "illegal function"};
+        out = {0, 2350, 40, 0};
+        out.resize(count);
+        return {};
+      }
+    } bus;
+    DeviceSpec spec{"rl-1", 1, find_profile("XJ-RL80"), 60000, 125};
+    spec.options.set("face_elevation", 58.2);
+    DevicePoller p(spec);
+    // WHEN it is polled
+    const auto r = p.poll(bus, FakeClock{});
+    // THEN the level is 55.850 m and no request asked more than 8 registers
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].point == "rl-1.level");
+    CHECK(*r[0].value == doctest::Approx(55.850));
+    CHECK(bus.largest <= 8);
+  }
+
+  TEST_CASE("options that fail check_options are refused when the poller is made") {
+    CHECK_THROWS_AS(DevicePoller({"rl-1", 1, find_profile("XJ-RL80"), 60000, 8}), std::invalid_argument);
+    DeviceSpec spec{"ch4-1", 1, find_profile("XJ-CH4"), 2000, 8};
+    spec.options.set("gauge_factor", 1.0);
+    CHECK_THROWS_WITH_AS(DevicePoller{spec}, doctest::Contains("XJ-CH4 takes no option"), std::invalid_argument);
+  }
+
+  TEST_CASE("state is kept between polls: XJ-GN1 sends an epoch once and stamps it with the epoch") {
+    class GnssBus final : public ModbusBus {
+     public:
+      std::uint32_t epoch = 1764100800;
+      BusResult read_registers(int, RegisterKind kind, std::uint16_t, std::uint16_t count,
+                               std::vector<std::uint16_t>& out) override {
+        out.assign(count, 0);
+        if (kind == RegisterKind::input) {
+          encode_f32(3.0f, WordOrder::abcd, &out[0]);
+          encode_f32(4.0f, WordOrder::abcd, &out[2]);
+          out[6] = 4;  // fixed
+          encode_u32(epoch, WordOrder::abcd, &out[8]);
+        }
+        return {};
+      }
+    } bus;
+    DevicePoller p({"gn-1", 1, find_profile("XJ-GN1"), 60000, 8});
+    // WHEN polled twice on one epoch THEN one solution, timestamped with the epoch
+    const auto first = p.poll(bus, FakeClock{});
+    REQUIRE(first.size() == 4);
+    CHECK(first[3].point == "gn-1.horizontal");
+    CHECK(*first[3].value == doctest::Approx(5.0));
+    CHECK(first[3].ts_ms == 1764100800000);
+    CHECK(p.poll(bus, FakeClock{}).empty());
+    CHECK(p.online());
+    CHECK(*p.state().get("epoch") == 1764100800);
+    // AND a new epoch is sent
+    bus.epoch += 600;
+    CHECK(p.poll(bus, FakeClock{}).size() == 4);
+  }
+
+  TEST_CASE("an offline XJ-VW4 reports every channel its options give") {
+    FakeBus bus;
+    bus.fail = BusError::timeout;
+    DeviceSpec spec{"vw-1", 1, find_profile("XJ-VW4"), 5000, 8};
+    spec.options.set("ch1.sensor", std::string("piezometer"));
+    spec.options.set("ch1.gauge_factor", -0.1734);
+    spec.options.set("ch1.zero_reading", 8650.0);
+    spec.options.set("ch2.sensor", std::string("none"));
+    spec.options.set("ch3.sensor", std::string("none"));
+    spec.options.set("ch4.sensor", std::string("none"));
+    DevicePoller p(spec);
+    const auto r = p.poll(bus, FakeClock{});
+    REQUIRE(r.size() == 4);
+    CHECK(r[0].point == "vw-1.ch1_frequency");
+    CHECK(r[2].point == "vw-1.ch1_pore_pressure");
+    CHECK(r[2].unit == "kPa");
+    CHECK(r[3].point == "vw-1.ch1_head");
+    for (const auto& x : r) CHECK(x.status == DeviceStatus::offline);
   }
 }

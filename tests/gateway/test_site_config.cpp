@@ -99,3 +99,26 @@ TEST_SUITE("gateway.site_config") {
     CHECK(p[0].starts_with("/sites/s.toml:1:"));
   }
 }
+
+TEST_SUITE("gateway.site_config") {
+  TEST_CASE("per-sensor calibration is read and checked against the model") {
+    std::string text = GOOD;
+    text += "\n[[bus.device]]\nname = \"rl-1\"\nmodel = \"XJ-RL80\"\nunit = 5\ncalibration = { face_elevation = 102.5 }\n";
+    const auto s = parse_site(text, "/sites/s.toml");
+    CHECK(s.buses[0].devices[2].options.number("face_elevation") == 102.5);
+
+    std::string missing = GOOD;
+    missing += "\n[[bus.device]]\nname = \"rl-1\"\nmodel = \"XJ-RL80\"\nunit = 5\n";
+    const auto p = problems(missing);
+    REQUIRE(p.size() == 1);
+    INFO(p[0]);
+    CHECK(p[0].starts_with("/sites/s.toml:28:1: bus[0].device[2].calibration.face_elevation: XJ-RL80 needs it"));
+
+    std::string wrong = GOOD;
+    wrong += "\n[[bus.device]]\nname = \"rl-1\"\nmodel = \"XJ-RL80\"\nunit = 5\n"
+             "calibration = { face_elevation = 102.5, face_elevaton = 1 }\n";
+    const auto q = problems(wrong);
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].find("face_elevaton") != std::string::npos);
+  }
+}

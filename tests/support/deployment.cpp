@@ -40,6 +40,12 @@ Deployment::Deployment(DeploymentOptions opts) : options(opts) {
   const auto http = aggregator->wait_for_line("HTTP API listening on", std::chrono::seconds(10));
   if (!http) throw std::runtime_error("lookout-aggregator did not start: " + aggregator->stderr_text());
   http_port = port_in(*http);
+  // The aggregator's session must exist before the first batch, or the broker has no one
+  // to keep it for.
+  if (!eventually([&] { return aggregator->stderr_text().find("subscribed to") != std::string::npos; },
+                  std::chrono::seconds(10))) {
+    throw std::runtime_error("lookout-aggregator did not subscribe: " + aggregator->stderr_text());
+  }
 
   write_file(dir / "site.toml", std::string("[gateway]\nid = \"") + GATEWAY + "\"\nenterprise = \"" + ENTERPRISE +
                                     "\"\nsite = \"" + SITE +

@@ -8,10 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <modbus.h>
+
+#include <array>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/support/process.hpp"
 
 namespace {
 
@@ -168,5 +174,43 @@ TEST_SUITE("sim") {
       CHECK(lines[0].starts_with("usage: lookout-sim"));
       CHECK(sim.wait_exit(5000) == 0);
     }
+  }
+
+  TEST_CASE("lookout-sim --rtu serves a socat pty and names it on start") {
+    if (!sim_built()) {
+      MESSAGE("skipped: " << SIM << " is not built");
+      return;
+    }
+    lookout::test::TempDir dir;
+    const auto gateway_end = (dir / "gateway").string();
+    const auto sim_end = (dir / "sim").string();
+    lookout::test::Process socat({"socat", "-d", "-d", "pty,raw,echo=0,link=" + gateway_end,
+                                  "pty,raw,echo=0,link=" + sim_end},
+                                 dir / "socat.stderr");
+    REQUIRE(lookout::test::eventually(
+        [&] { return std::filesystem::exists(gateway_end) && std::filesystem::exists(sim_end); },
+        std::chrono::seconds(5)));
+    Process sim({"--rtu", sim_end, "--device", "rl-1=XJ-RL80@2"});
+    const auto lines = sim.read_lines(4, 5000);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[2] == "modbus-rtu serving " + sim_end);
+    CHECK(lines[3] == "device rl-1 XJ-RL80 unit 2");
+
+    auto* ctx = modbus_new_rtu(gateway_end.c_str(), 9600, 'N', 8, 1);
+    REQUIRE(ctx != nullptr);
+    REQUIRE(modbus_connect(ctx) == 0);
+    modbus_set_response_timeout(ctx, 1, 0);
+    modbus_set_slave(ctx, 2);
+    std::array<std::uint16_t, 4> regs{};
+    CHECK(modbus_read_registers(ctx, 0, 4, regs.data()) == 4);
+    CHECK(regs[1] == 2350);
+    modbus_close(ctx);
+    modbus_free(ctx);
+    sim.signal(SIGTERM);
+    CHECK(sim.wait_exit(1000) == 0);
+
+    Process missing({"--rtu", (dir / "nothing").string(), "--device", "rl-1=XJ-RL80@2"});
+    CHECK(missing.wait_exit(5000) == 1);
+    CHECK(missing.read_stderr().find("modbus-rtu cannot open") != std::string::npos);
   }
 }

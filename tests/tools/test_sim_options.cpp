@@ -95,3 +95,21 @@ TEST_SUITE("sim") {
     CHECK_THROWS(parse_loopback_endpoint("127.0.0.1:"));
   }
 }
+
+TEST_SUITE("sim") {
+  TEST_CASE("options: --rtu PATH once and every model by its sheet name") {
+    const auto o = parse({"--rtu", "/tmp/x/sim", "--device", "vw=XJ-VW4@1", "--device",
+                          "rl=XJ-RL80@2", "--device", "rg=XJ-RG2@3", "--device", "in=XJ-IN3@4",
+                          "--device", "gn=XJ-GN1@5", "--device", "ar=XJ-AR4@6"});
+    CHECK(o.rtu == "/tmp/x/sim");
+    CHECK(o.devices.size() == 6);
+    CHECK(o.devices[5].model == "XJ-AR4");
+    CHECK(parse({"--rtu=/dev/pts/9", "--device", "a=XJ-CH4@1"}).rtu == "/dev/pts/9");
+    CHECK(parse({"--device", "a=XJ-CH4@1"}).rtu.empty());
+    CHECK_THROWS_AS(parse({"--rtu", "/a", "--rtu", "/b", "--device", "a=XJ-CH4@1"}), UsageError);
+    CHECK_THROWS_AS(parse({"--rtu=", "--device", "a=XJ-CH4@1"}), UsageError);
+    CHECK_THROWS_AS(parse({"--device", "a=XJ-CH4@1", "--rtu"}), UsageError);
+    CHECK(usage().find("--rtu PATH") != std::string::npos);
+    CHECK(usage().find("XJ-AR4 fields") != std::string::npos);
+  }
+}

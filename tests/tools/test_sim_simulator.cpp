@@ -31,7 +31,8 @@ namespace {
 /// The simulator on its own thread; stopped and joined on destruction.
 class RunningSimulator {
  public:
-  explicit RunningSimulator(double warmup_s = 0.0) : sim_(make_options(warmup_s)) {
+  explicit RunningSimulator(double warmup_s = 0.0) : RunningSimulator(make_options(warmup_s)) {}
+  explicit RunningSimulator(const Options& options) : sim_(options) {
     thread_ = std::thread([this] { sim_.run(); });
   }
   ~RunningSimulator() {
@@ -311,6 +312,102 @@ TEST_SUITE("sim") {
     CHECK(c1.line() == "ok");
     CHECK(nlohmann::json::parse(c1.line())["registers"]["input"]["words"] ==
           nlohmann::json::array({70, 0, 300}));
+  }
+
+  TEST_CASE("simulator: unplugged and garbage devices over Modbus TCP") {
+    RunningSimulator running;
+    Client modbus(running.sim().modbus_port());
+    Socket control(running.sim().control_port());
+    std::array<std::uint16_t, 4> regs{};
+    modbus_set_response_timeout(*modbus, 0, 300000);
+
+    // WHEN the CH4 is unplugged THEN no answer, while the GD100 on the same port answers
+    CHECK(control.request("set ch4-1 connected 0") == "ok");
+    modbus_set_slave(*modbus, 1);
+    CHECK(modbus_read_input_registers(*modbus, 0, 3, regs.data()) == -1);
+    CHECK(errno == ETIMEDOUT);
+    modbus_set_slave(*modbus, 2);
+    CHECK(modbus_read_registers(*modbus, 0, 2, regs.data()) == 2);
+    CHECK(nlohmann::json::parse(control.request("get ch4-1"))["connected"] == false);
+    CHECK(control.request("set ch4-1 connected 1") == "ok");
+
+    // WHEN the GD100 answers garbage THEN libmodbus reports bad data, the connection stays usable
+    CHECK(control.request("set gd-1 garbage 1") == "ok");
+    for (int i = 0; i < 2; ++i) {
+      CHECK(modbus_read_registers(*modbus, 0, 2, regs.data()) == -1);
+      CHECK(errno == EMBBADDATA);
+    }
+    modbus_set_slave(*modbus, 1);
+    CHECK(modbus_read_input_registers(*modbus, 0, 3, regs.data()) == 3);
+    CHECK(control.request("set gd-1 garbage 0") == "ok");
+    modbus_set_slave(*modbus, 2);
+    CHECK(modbus_read_registers(*modbus, 0, 2, regs.data()) == 2);
+    CHECK(regs[1] == 2);
+    CHECK(control.request("set gd-1 garbage maybe").starts_with("error: garbage wants 0|1"));
+  }
+
+  TEST_CASE("simulator: the other six models over Modbus TCP") {
+    Options o;
+    o.warmup = Seconds{0.0};
+    o.devices = {{"vw-1", "XJ-VW4", 1}, {"rl-1", "XJ-RL80", 2}, {"rg-1", "XJ-RG2", 3},
+                 {"in-1", "XJ-IN3", 4}, {"gn-1", "XJ-GN1", 5},  {"ar-1", "XJ-AR4", 6}};
+    RunningSimulator running(o);
+    Client modbus(running.sim().modbus_port());
+    Socket control(running.sim().control_port());
+    std::array<std::uint16_t, 20> regs{};
+
+    modbus_set_slave(*modbus, 1);
+    REQUIRE(modbus_read_input_registers(*modbus, 0, 16, regs.data()) == 16);
+    CHECK(modbus_get_float_abcd(&regs[0]) == 2700.0f);
+    CHECK(modbus_read_input_registers(*modbus, 0, 17, regs.data()) == -1);
+    CHECK(errno == EMBXILADD);
+    CHECK(modbus_write_register(*modbus, 102, 4) == -1);
+    CHECK(errno == EMBXILVAL);
+
+    modbus_set_slave(*modbus, 2);
+    REQUIRE(modbus_read_registers(*modbus, 0, 4, regs.data()) == 4);
+    CHECK(regs[1] == 2350);
+    CHECK(modbus_read_registers(*modbus, 0, 9, regs.data()) == -1);
+    CHECK(errno == EMBXILADD);
+
+    modbus_set_slave(*modbus, 3);
+    CHECK(control.request("set rg-1 tips 4294967295") == "ok");
+    CHECK(control.request("set rg-1 add_tips 2") == "ok");
+    REQUIRE(modbus_read_registers(*modbus, 0, 5, regs.data()) == 5);
+    CHECK(regs[0] == 1);
+    CHECK(regs[4] == 1);
+    CHECK(control.request("set rg-1 power_cycle 1") == "ok");
+    REQUIRE(modbus_read_registers(*modbus, 0, 5, regs.data()) == 5);
+    CHECK(regs[0] == 0);
+    CHECK(regs[4] == 2);
+
+    modbus_set_slave(*modbus, 4);
+    CHECK(control.request("set in-1 tilt_x -1.25") == "ok");
+    REQUIRE(modbus_read_input_registers(*modbus, 0, 6, regs.data()) == 6);
+    CHECK(static_cast<std::int32_t>((std::uint32_t{regs[1]} << 16) | regs[0]) == -1250);
+
+    modbus_set_slave(*modbus, 5);
+    CHECK(control.request("set gn-1 d_north 2.5") == "ok");
+    CHECK(control.request("set gn-1 solution float") == "ok");
+    REQUIRE(modbus_read_input_registers(*modbus, 0, 10, regs.data()) == 10);
+    const auto epoch = (std::uint32_t{regs[8]} << 16) | regs[9];
+    CHECK(modbus_get_float_abcd(&regs[0]) == 0.0f);  // same epoch: same solution
+    CHECK(control.request("set gn-1 new_epoch 1") == "ok");
+    REQUIRE(modbus_read_input_registers(*modbus, 0, 10, regs.data()) == 10);
+    CHECK(modbus_get_float_abcd(&regs[0]) == 2.5f);
+    CHECK(regs[6] == 2);
+    CHECK(((std::uint32_t{regs[8]} << 16) | regs[9]) > epoch);
+    REQUIRE(modbus_write_register(*modbus, 20, 1) == 1);
+    REQUIRE(modbus_read_registers(*modbus, 20, 1, regs.data()) == 1);
+    CHECK(regs[0] == 1);
+
+    modbus_set_slave(*modbus, 6);
+    REQUIRE(modbus_write_bit(*modbus, 0, 1) == 1);
+    std::array<std::uint8_t, 4> bits{};
+    REQUIRE(modbus_read_bits(*modbus, 0, 4, bits.data()) == 4);
+    CHECK(bits == std::array<std::uint8_t, 4>{1, 0, 0, 0});
+    CHECK(modbus_read_bits(*modbus, 0, 5, bits.data()) == -1);
+    CHECK(errno == EMBXILADD);
   }
 
   TEST_CASE("pdu_length_ok checks the PDU against its function code") {

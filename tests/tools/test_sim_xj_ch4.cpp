@@ -94,7 +94,7 @@ TEST_SUITE("sim") {
     CHECK(image.holding.words[0] == 100);
     CHECK(image.input.start == 0);
     CHECK(image.input.words.size() == 3);
-    device.write_holding(10, 150);
+    device.write_holding(10, 150, Seconds{0.0});
     CHECK(device.registers(Seconds{1.0}).holding.words[0] == 150);
   }
 

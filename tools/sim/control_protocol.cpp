@@ -50,7 +50,7 @@ std::string execute_control(const ControlRequest& request, DeviceSet& devices, S
           [&](const SetCommand& c) -> std::string {
             auto* device = devices.find(c.device);
             if (!device) return unknown_device(c.device);
-            const auto error = device->set(c.field, c.value, uptime);
+            const auto error = device->set_field(c.field, c.value, uptime);
             return error ? error_reply(*error) : std::string("ok");
           },
           [&](const GetCommand& c) -> std::string {

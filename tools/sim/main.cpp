@@ -1,4 +1,4 @@
-// lookout-sim: simulated XJ-CH4 / XJ-GD100 devices over Modbus TCP on loopback.
+// lookout-sim: simulated field devices over Modbus TCP on loopback and RTU on a serial line.
 // Thin main over the lookout_sim library (options.hpp, simulator.hpp).
 
 #include <unistd.h>

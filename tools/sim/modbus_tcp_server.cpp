@@ -6,6 +6,9 @@
 #include <array>
 #include <cerrno>
 #include <stdexcept>
+#include <system_error>
+
+#include "tools/sim/modbus_pdu.hpp"
 
 namespace lookout::sim {
 
@@ -20,6 +23,7 @@ constexpr std::size_t MBAP_MIN_LENGTH = 2;
 constexpr std::size_t MBAP_MAX_LENGTH = 254;
 constexpr std::size_t UNIT_OFFSET = MBAP_HEADER_LENGTH - 1;
 constexpr std::size_t FUNCTION_OFFSET = MBAP_HEADER_LENGTH;
+constexpr std::uint8_t GARBAGE_DATA_LENGTH = 3;
 
 std::uint16_t be16(const std::uint8_t* p) {
   return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
@@ -29,72 +33,41 @@ std::uint16_t be16(const std::uint8_t* p) {
 
 bool pdu_length_ok(std::span<const std::uint8_t> frame) {
   if (frame.size() <= FUNCTION_OFFSET) return false;
-  const std::size_t pdu = frame.size() - MBAP_HEADER_LENGTH;  // function code + data
-  const auto* p = frame.data() + FUNCTION_OFFSET;
-  // PDU layouts: Modbus Application Protocol V1.1b3, section 6.
-  switch (p[0]) {
-    case 0x01: case 0x02: case 0x03: case 0x04: case 0x05: case 0x06:
-      return pdu == 5;  // fc, address, quantity or value
-    case 0x0F: case 0x10:
-      return pdu >= 6 && pdu == 6u + p[5];  // fc, address, quantity, byte count, data
-    case 0x16:
-      return pdu == 7;  // fc, address, and mask, or mask
-    case 0x17:
-      return pdu >= 10 && pdu == 10u + p[9];
-    default:
-      return true;
-  }
+  return request_pdu_length_ok(frame.subspan(MBAP_HEADER_LENGTH));
 }
 
-void ModbusTcpServer::MappingDeleter::operator()(modbus_mapping_t* mapping) const {
-  modbus_mapping_free(mapping);
+std::vector<std::uint8_t> answer_tcp_frame(DeviceSet& devices, std::span<const std::uint8_t> frame,
+                                           Seconds uptime) {
+  if (frame.size() <= FUNCTION_OFFSET) return {};
+  auto* device = devices.find_unit(frame[UNIT_OFFSET]);
+  if (!device) return {};  // no device with that unit id: no answer, like an absent slave
+  auto pdu = answer_request(*device, frame.subspan(MBAP_HEADER_LENGTH), uptime);
+  if (!pdu) return {};
+  if (device->garbage()) {
+    // Junk that keeps the framing, so the connection stays in step: another read function
+    // with a short byte count and junk data.
+    const std::uint8_t function = frame[FUNCTION_OFFSET] == FC_READ_HOLDING ? FC_READ_INPUT
+                                                                            : FC_READ_HOLDING;
+    *pdu = {function, GARBAGE_DATA_LENGTH, 0xDE, 0xAD, 0xBE};
+  }
+  std::vector<std::uint8_t> out(frame.begin(), frame.begin() + MBAP_HEADER_LENGTH);
+  const auto length = pdu->size() + 1;  // unit id + PDU
+  out[4] = static_cast<std::uint8_t>(length >> 8);
+  out[5] = static_cast<std::uint8_t>(length & 0xFF);
+  out.insert(out.end(), pdu->begin(), pdu->end());
+  return out;
 }
 
 ModbusTcpServer::ModbusTcpServer(const Endpoint& endpoint, DeviceSet& devices,
                                  Clock::time_point start)
-    : endpoint_(endpoint), start_(start) {
-  if (endpoint.ipv6) {
-    const auto service = std::to_string(endpoint.port);
-    ctx_ = modbus_new_tcp_pi(endpoint.host.c_str(), service.c_str());
-  } else {
-    ctx_ = modbus_new_tcp(endpoint.host.c_str(), endpoint.port);
-  }
-  if (!ctx_) throw std::runtime_error(std::string("modbus_new_tcp: ") + modbus_strerror(errno));
-
-  const int fd = endpoint.ipv6 ? modbus_tcp_pi_listen(ctx_, LISTEN_BACKLOG)
-                               : modbus_tcp_listen(ctx_, LISTEN_BACKLOG);
-  if (fd < 0) {
-    const std::string why = modbus_strerror(errno);
-    modbus_free(ctx_);
-    throw std::runtime_error("modbus-tcp cannot listen on " + endpoint.to_string(endpoint.port) +
-                             ": " + why);
-  }
-  listen_fd_.reset(fd);
+    : endpoint_(endpoint), devices_(devices), start_(start) {
   try {
-    make_nonblocking(fd);
-    port_ = local_port(fd);
-    for (const auto& d : devices.devices()) {
-      const auto image = d->registers(Seconds{0});
-      auto* mapping = modbus_mapping_new_start_address(
-          0, 0, 0, 0, image.holding.start, static_cast<unsigned>(image.holding.words.size()),
-          image.input.start, static_cast<unsigned>(image.input.words.size()));
-      if (!mapping) throw std::runtime_error("modbus_mapping_new_start_address failed");
-      tables_.push_back(DeviceTable{d.get(), std::unique_ptr<modbus_mapping_t, MappingDeleter>(
-                                                 mapping)});
-    }
-  } catch (...) {
-    listen_fd_.reset();
-    modbus_free(ctx_);
-    throw;
+    listen_fd_ = listen_tcp(endpoint, LISTEN_BACKLOG);
+  } catch (const std::system_error& e) {
+    throw std::runtime_error("modbus-tcp cannot listen on " + endpoint.to_string(endpoint.port) +
+                             ": " + e.code().message());
   }
-}
-
-ModbusTcpServer::~ModbusTcpServer() {
-  clients_.clear();
-  listen_fd_.reset();
-  // The context's own socket is only ever borrowed from a client (modbus_set_socket);
-  // those are closed above, so just free it.
-  modbus_free(ctx_);
+  port_ = local_port(listen_fd_.get());
 }
 
 void ModbusTcpServer::add_poll_fds(std::vector<pollfd>& fds) const {
@@ -163,46 +136,12 @@ bool ModbusTcpServer::read_client(Client& client) {
   return true;
 }
 
-ModbusTcpServer::DeviceTable* ModbusTcpServer::table_for_unit(int unit) {
-  for (auto& t : tables_) {
-    if (t.device->unit() == unit) return &t;
-  }
-  return nullptr;
-}
-
 bool ModbusTcpServer::answer(int fd, std::span<const std::uint8_t> frame) {
-  // modbus_reply reads fields at fixed offsets: give it a full-size, zero-padded copy.
-  std::array<std::uint8_t, MODBUS_TCP_MAX_ADU_LENGTH> request{};
-  std::copy(frame.begin(), frame.end(), request.begin());
-  const int length = static_cast<int>(frame.size());
-
-  auto* table = table_for_unit(request[UNIT_OFFSET]);
-  if (!table) return true;  // no device with that unit id: no answer, like an absent slave
-  auto& device = *table->device;
-  modbus_set_socket(ctx_, fd);
-
-  int rc = 0;
-  if (!device.supports_function(request[FUNCTION_OFFSET])) {
-    rc = modbus_reply_exception(ctx_, request.data(), MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
-  } else if (!pdu_length_ok(frame)) {
-    rc = modbus_reply_exception(ctx_, request.data(), MODBUS_EXCEPTION_ILLEGAL_DATA_VALUE);
-  } else {
-    // Refresh from the device state (warm-up, run hours) right before answering.
-    const auto image = device.registers(Clock::now() - start_);
-    auto* mapping = table->mapping.get();
-    std::copy(image.input.words.begin(), image.input.words.end(), mapping->tab_input_registers);
-    std::copy(image.holding.words.begin(), image.holding.words.end(), mapping->tab_registers);
-    rc = modbus_reply(ctx_, request.data(), length, mapping);
-    // Hand writes the map accepted back to the device.
-    for (std::size_t i = 0; i < image.holding.words.size(); ++i) {
-      if (mapping->tab_registers[i] != image.holding.words[i]) {
-        device.write_holding(static_cast<std::uint16_t>(image.holding.start + i),
-                             mapping->tab_registers[i]);
-      }
-    }
-  }
-  modbus_set_socket(ctx_, -1);
-  return rc >= 0;
+  const auto reply = answer_tcp_frame(devices_, frame, Clock::now() - start_);
+  if (reply.empty()) return true;
+  // Replies are small; a client that lets its receive buffer fill up is dropped.
+  const auto n = ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+  return n == static_cast<ssize_t>(reply.size());
 }
 
 }  // namespace lookout::sim

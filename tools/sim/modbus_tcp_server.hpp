@@ -1,16 +1,12 @@
 #pragma once
-// Modbus TCP server side for the simulated devices (libmodbus). One listener, many
-// clients; each request goes to the device whose unit id is in the MBAP header.
+// Modbus TCP server side for the simulated devices. One listener, many clients; each
+// request goes to the device whose unit id is in the MBAP header, and modbus_pdu.hpp
+// answers it.
 //
-// Requests are framed here, by the MBAP length field, from non-blocking sockets, and
-// handed to modbus_reply() once complete. modbus_receive() is not used: it blocks until
-// a started frame is complete (0.5 s per missing byte), which would let one slow or
-// broken client stall every other client of this single-threaded loop.
-
-#include <modbus.h>
+// Requests are framed here, by the MBAP length field, from non-blocking sockets, so one
+// slow or broken client cannot stall the other clients of this single-threaded loop.
 
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,13 +26,17 @@ inline constexpr std::size_t MBAP_HEADER_LENGTH = 7;
 /// Unknown function codes pass: the device answers them with exception 01.
 bool pdu_length_ok(std::span<const std::uint8_t> frame);
 
+/// The whole TCP reply (MBAP + PDU) of `devices` to one complete request frame; empty when
+/// nobody answers (no device with that unit id, or it is unplugged). A device in garbage
+/// mode answers a frame that keeps the MBAP framing but whose PDU is junk: a function code
+/// other than the request's with a few junk data bytes (libmodbus: EMBBADDATA).
+std::vector<std::uint8_t> answer_tcp_frame(DeviceSet& devices, std::span<const std::uint8_t> frame,
+                                           Seconds uptime);
+
 class ModbusTcpServer final : public PollSource {
  public:
   /// Binds and listens; throws std::runtime_error when it cannot.
   ModbusTcpServer(const Endpoint& endpoint, DeviceSet& devices, Clock::time_point start);
-  ~ModbusTcpServer() override;
-  ModbusTcpServer(const ModbusTcpServer&) = delete;
-  ModbusTcpServer& operator=(const ModbusTcpServer&) = delete;
 
   std::uint16_t port() const { return port_; }
   std::string address() const { return endpoint_.to_string(port_); }
@@ -50,25 +50,16 @@ class ModbusTcpServer final : public PollSource {
     UniqueFd fd;
     std::vector<std::uint8_t> in;  ///< bytes of a frame not yet complete
   };
-  struct MappingDeleter {
-    void operator()(modbus_mapping_t* mapping) const;
-  };
-  struct DeviceTable {
-    Device* device;
-    std::unique_ptr<modbus_mapping_t, MappingDeleter> mapping;
-  };
 
   void accept_clients();
   bool read_client(Client& client);  ///< false: close it
   bool answer(int fd, std::span<const std::uint8_t> frame);  ///< false: close it
-  DeviceTable* table_for_unit(int unit);
 
   Endpoint endpoint_;
+  DeviceSet& devices_;
   Clock::time_point start_;
-  modbus_t* ctx_ = nullptr;
   UniqueFd listen_fd_;
   std::uint16_t port_ = 0;
-  std::vector<DeviceTable> tables_;
   std::vector<Client> clients_;
 };
 

@@ -71,7 +71,8 @@ Options parse_options(std::span<const std::string_view> args) {
       value = arg.substr(eq + 1);
       has_value = true;
     }
-    if (flag != "--listen" && flag != "--control" && flag != "--device" && flag != "--warmup-s") {
+    if (flag != "--listen" && flag != "--control" && flag != "--device" && flag != "--warmup-s" &&
+        flag != "--rtu") {
       throw UsageError("unknown argument '" + std::string(arg) + "' (try --help)");
     }
     if (!has_value) {
@@ -83,6 +84,12 @@ Options parse_options(std::span<const std::string_view> args) {
         options.listen = parse_loopback_endpoint(value);
       } else if (flag == "--control") {
         options.control = parse_loopback_endpoint(value);
+      } else if (flag == "--rtu") {
+        if (value.empty()) throw UsageError("--rtu wants the path of a serial line");
+        if (!options.rtu.empty()) {
+          throw UsageError("--rtu given twice: one serial line serves all serial devices");
+        }
+        options.rtu = std::string(value);
       } else if (flag == "--device") {
         auto spec = parse_device_spec(value);
         for (const auto& d : options.devices) {
@@ -114,31 +121,49 @@ Options parse_options(std::span<const std::string_view> args) {
 }
 
 std::string usage() {
-  return "usage: lookout-sim [--listen HOST:PORT] [--control HOST:PORT]\n"
+  return "usage: lookout-sim [--listen HOST:PORT] [--control HOST:PORT] [--rtu PATH]\n"
          "                   --device NAME=MODEL@UNIT [--device ...] [--warmup-s SECONDS]\n"
          "\n"
-         "Simulated Modbus TCP field devices, answering as their datasheets say.\n"
+         "Simulated field devices, answering as their datasheets say, over Modbus TCP and,\n"
+         "with --rtu, Modbus RTU on a serial line.\n"
          "\n"
-         "  --listen HOST:PORT       Modbus TCP address (default 127.0.0.1:0; 0 = any free port)\n"
+         "  --listen HOST:PORT       Modbus TCP address (default 127.0.0.1:0; 0 = any free port);\n"
+         "                           every device answers there by its unit id\n"
          "  --control HOST:PORT      control line protocol address (default 127.0.0.1:0)\n"
          "                           HOST must be loopback: 127.0.0.0/8, [::1] or localhost\n"
+         "  --rtu PATH               also serve the RS-485 models on this serial line (e.g. one\n"
+         "                           end of a socat pty pair), all units on the one line, 9600 8N1;\n"
+         "                           XJ-GN1 (a Modbus TCP device) stays on TCP only\n"
          "  --device NAME=MODEL@UNIT one simulated device; repeatable; unit ids 1..247, unique\n"
          "                           models: " + model_list() + "\n"
-         "  --warmup-s SECONDS       warm-up after start (default 60; 0 = none)\n"
+         "  --warmup-s SECONDS       XJ-CH4 / XJ-GD100 warm-up after start (default 60; 0 = none)\n"
          "  --help                   this text\n"
          "\n"
-         "On start it prints 'modbus-tcp listening on ADDR', 'control listening on ADDR' and\n"
-         "'device NAME MODEL unit UNIT' lines. Control protocol, one reply line per line:\n"
+         "On start it prints 'modbus-tcp listening on ADDR', 'control listening on ADDR',\n"
+         "with --rtu 'modbus-rtu serving PATH', and 'device NAME MODEL unit UNIT' lines.\n"
+         "Control protocol, one reply line per line:\n"
          "  set NAME FIELD VALUE   -> ok | error: ...\n"
          "  get NAME               -> JSON: state and raw register words\n"
          "  list                   -> JSON: all devices\n"
+         "  every device:    connected 0|1 (0 = answers nothing), garbage 0|1 (corrupt replies)\n"
          "  XJ-CH4 fields:   ch4 [%CH4], temperature [degC], local_alarm [%CH4],\n"
          "                   status normal|warming_up|fault|over_range\n"
          "  XJ-GD100 fields: concentration, alarm1, alarm2 [current unit],\n"
          "                   gas CH4|H2S|CO|O2|NH3|Cl2, mode normal|warming_up|calibration|inhibited,\n"
          "                   fault none|element|loop|calibration_expired|over_range,\n"
          "                   maintenance_due 0|1, run_hours [h]\n"
-         "SIGINT or SIGTERM stops it (exit 0).\n";
+         "  XJ-VW4 fields:   chN_freq [Hz], chN_temp [degC],\n"
+         "                   chN_status ok|open_circuit|short_circuit|no_resonance|measuring (N 1-4)\n"
+         "  XJ-RL80 fields:  air_gap [mm], echo_db [dB], status ok|no_echo|weak_echo|blind_zone\n"
+         "  XJ-RG2 fields:   tips N, add_tips N, rain_rate [mm/h], resolution 0.1|0.2|0.5,\n"
+         "                   boot_count N, power_cycle 1\n"
+         "  XJ-IN3 fields:   tilt_x, tilt_y [deg], temperature [degC], status ok|out_of_range|fault\n"
+         "  XJ-GN1 fields:   d_north, d_east, d_up [mm], solution none|single|float|fixed,\n"
+         "                   satellites N (all for the next epoch), new_epoch 1, mode 0|1,\n"
+         "                   epoch_period_s [s] (0 = by mode)\n"
+         "  XJ-AR4 fields:   siren, beacon, power_cut, spare 0|1, heartbeat_timeout_s [s],\n"
+         "                   reset_button 0|1\n"
+         "See docs/simulator.md. SIGINT or SIGTERM stops it (exit 0).\n";
 }
 
 }  // namespace lookout::sim

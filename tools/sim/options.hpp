@@ -22,6 +22,7 @@ struct DeviceSpec {
 struct Options {
   Endpoint listen{"127.0.0.1", 0, false};   ///< --listen, Modbus TCP
   Endpoint control{"127.0.0.1", 0, false};  ///< --control, line protocol
+  std::string rtu;  ///< --rtu PATH: also serve the serial models on this line ("" = none)
   std::vector<DeviceSpec> devices;
   Seconds warmup{60.0};  ///< --warmup-s; the GD100 sheet says 60 s after power-on
   bool help = false;

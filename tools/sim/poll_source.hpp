@@ -19,7 +19,11 @@ class PollSource {
   virtual void add_poll_fds(std::vector<pollfd>& fds) const = 0;
 
   /// Handles the poll results for exactly the descriptors add_poll_fds appended, in order.
+  /// Called after every poll() wake-up, also when none of them is ready (a timeout).
   virtual void on_poll(std::span<const pollfd> ready) = 0;
+
+  /// [ms] how long poll() may wait before on_poll must run again; -1 = no timer.
+  virtual int poll_timeout_ms(Clock::time_point /*now*/) const { return -1; }
 };
 
 }  // namespace lookout::sim

@@ -19,6 +19,15 @@ WordPair u32_cdab(std::uint32_t value);
 /// 12.5f = 0x41480000 -> {0x0000, 0x4148}.
 WordPair f32_cdab(float value);
 
+/// uint32 ABCD: high word first (README.md "uint32 ABCD").
+WordPair u32_abcd(std::uint32_t value);
+
+/// float32 ABCD: the IEEE-754 bits, high word first. 2700.0f = 0x4528C000 -> {0x4528, 0xC000}.
+WordPair f32_abcd(float value);
+
+/// int32 CDAB: two's complement, low word first. -1250 = 0xFFFFFB1E -> {0xFB1E, 0xFFFF}.
+WordPair i32_cdab(std::int32_t value);
+
 /// int16 as the register word carries it (two's complement).
 std::uint16_t i16_word(std::int16_t value);
 

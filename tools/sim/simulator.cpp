@@ -19,6 +19,7 @@ Simulator::Simulator(const Options& options) : start_(Clock::now()) {
   }
   modbus_ = std::make_unique<ModbusTcpServer>(options.listen, devices_, start_);
   control_ = std::make_unique<ControlServer>(options.control, devices_, start_);
+  if (!options.rtu.empty()) rtu_ = std::make_unique<ModbusRtuServer>(options.rtu, devices_, start_);
   int fds[2];
   if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
     throw std::system_error(errno, std::generic_category(), "pipe2");
@@ -30,6 +31,7 @@ Simulator::Simulator(const Options& options) : start_(Clock::now()) {
 std::string Simulator::banner() const {
   std::string text = "modbus-tcp listening on " + modbus_address() + "\n" +
                      "control listening on " + control_address() + "\n";
+  if (rtu_) text += "modbus-rtu serving " + rtu_->path() + "\n";
   for (const auto& d : devices_.devices()) {
     text += "device " + d->name() + " " + std::string(d->model()) + " unit " +
             std::to_string(d->unit()) + "\n";
@@ -38,23 +40,35 @@ std::string Simulator::banner() const {
 }
 
 void Simulator::run() {
+  std::vector<PollSource*> sources{modbus_.get(), control_.get()};
+  if (rtu_) sources.push_back(rtu_.get());
   std::vector<pollfd> fds;
+  std::vector<std::size_t> counts(sources.size());
   for (;;) {
     fds.clear();
     fds.push_back({stop_read_.get(), POLLIN, 0});
-    modbus_->add_poll_fds(fds);
-    const auto modbus_count = fds.size() - 1;
-    control_->add_poll_fds(fds);
+    int timeout = -1;
+    const auto now = Clock::now();
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const auto before = fds.size();
+      sources[i]->add_poll_fds(fds);
+      counts[i] = fds.size() - before;
+      const int t = sources[i]->poll_timeout_ms(now);
+      if (t >= 0 && (timeout < 0 || t < timeout)) timeout = t;
+    }
 
-    const int rc = ::poll(fds.data(), fds.size(), -1);
+    const int rc = ::poll(fds.data(), fds.size(), timeout);
     if (rc < 0) {
       if (errno == EINTR) continue;  // a signal; its handler wrote to the stop pipe
       throw std::system_error(errno, std::generic_category(), "poll");
     }
     if (fds[0].revents != 0) return;  // the byte stays in the pipe: later run()s return too
     const std::span<const pollfd> all(fds);
-    modbus_->on_poll(all.subspan(1, modbus_count));
-    control_->on_poll(all.subspan(1 + modbus_count));
+    std::size_t offset = 1;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      sources[i]->on_poll(all.subspan(offset, counts[i]));
+      offset += counts[i];
+    }
   }
 }
 

@@ -1,12 +1,14 @@
 #pragma once
-// The whole simulator: the devices, the Modbus TCP server and the control server, served
-// by one poll() loop on the calling thread until stop().
+// The whole simulator: the devices, the Modbus TCP server, the control server and, with
+// --rtu, a Modbus RTU server on a serial line, served by one poll() loop on the calling
+// thread until stop(). Every device answers on TCP; the serial models also on the RTU line.
 
 #include <memory>
 #include <string>
 
 #include "tools/sim/control_server.hpp"
 #include "tools/sim/device_set.hpp"
+#include "tools/sim/modbus_rtu_server.hpp"
 #include "tools/sim/modbus_tcp_server.hpp"
 #include "tools/sim/options.hpp"
 #include "tools/sim/socket_util.hpp"
@@ -23,9 +25,12 @@ class Simulator {
   std::uint16_t modbus_port() const { return modbus_->port(); }
   std::uint16_t control_port() const { return control_->port(); }
   const DeviceSet& devices() const { return devices_; }
+  /// The RTU server, or nullptr without --rtu.
+  const ModbusRtuServer* rtu() const { return rtu_.get(); }
 
-  /// The startup lines tests parse: two "... listening on ADDR" lines, then one
-  /// "device NAME MODEL unit UNIT" line per device; each ends in '\n'.
+  /// The startup lines tests parse: two "... listening on ADDR" lines, with --rtu a
+  /// "modbus-rtu serving PATH" line, then one "device NAME MODEL unit UNIT" line per
+  /// device; each ends in '\n'.
   std::string banner() const;
 
   /// Serves until stop(); returns at once if stop() came first.
@@ -42,6 +47,7 @@ class Simulator {
   DeviceSet devices_;
   std::unique_ptr<ModbusTcpServer> modbus_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<ModbusRtuServer> rtu_;
   UniqueFd stop_read_;
   UniqueFd stop_write_;
 };

@@ -88,7 +88,7 @@ RegisterImage XjCh4::registers(Seconds uptime) const {
   return image;
 }
 
-void XjCh4::write_holding(std::uint16_t address, std::uint16_t value) {
+void XjCh4::write_holding(std::uint16_t address, std::uint16_t value, Seconds /*uptime*/) {
   if (address == XJ_CH4_HR_LOCAL_ALARM) state_.local_alarm = value;
 }
 

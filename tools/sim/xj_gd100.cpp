@@ -172,7 +172,7 @@ RegisterImage XjGd100::registers(Seconds uptime) const {
   return image;
 }
 
-void XjGd100::write_holding(std::uint16_t /*address*/, std::uint16_t /*value*/) {
+void XjGd100::write_holding(std::uint16_t /*address*/, std::uint16_t /*value*/, Seconds /*uptime*/) {
   // Read-only map: the transport refuses write functions (supports_function).
 }
 

@@ -98,7 +98,7 @@ class XjGd100 final : public Device {
   std::string_view model() const override { return MODEL; }
   bool supports_function(int function) const override;
   RegisterImage registers(Seconds uptime) const override;
-  void write_holding(std::uint16_t address, std::uint16_t value) override;
+  void write_holding(std::uint16_t address, std::uint16_t value, Seconds uptime) override;
   SetError set(std::string_view field, std::string_view value, Seconds uptime) override;
   std::vector<std::string_view> fields() const override;
   nlohmann::json state_json(Seconds uptime) const override;

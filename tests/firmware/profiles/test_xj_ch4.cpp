@@ -14,7 +14,8 @@ namespace {
 std::vector<ChannelValue> read_ch4(std::uint16_t ch4, std::uint16_t status, std::int16_t temp_x10) {
   const Profile p = profiles::xj_ch4();
   const auto plan = plan_reads(p, 8);
-  return p.interpret(decode_fields(p, plan, {{ch4, status, static_cast<std::uint16_t>(temp_x10)}}));
+  DeviceState state;
+  return p.interpret(decode_fields(p, plan, {{ch4, status, static_cast<std::uint16_t>(temp_x10)}}), {}, state);
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ ChannelValue read_gd100(const Gd100Registers& r) {
   const auto fields = decode_fields(p, plan, {r.words()});
   CHECK(fields.get("run_hours") == 70000);
   CHECK(fields.get("alarm1_setpoint") == 10.0);
-  const auto v = p.interpret(fields);
+  DeviceState state;
+  const auto v = p.interpret(fields, {}, state);
   REQUIRE(v.size() == 1);
   return v[0];
 }
