@@ -1,0 +1,139 @@
+// The gateway on a Modbus RTU line (a socat pseudo-terminal pair) with several models,
+// checked against the datasheets' worked examples; one device unplugged (issue #3).
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/broker.hpp"
+#include "tests/support/deployment.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/line_client.hpp"
+#include "tests/support/process.hpp"
+
+using namespace lookout::test;
+using nlohmann::json;
+
+namespace {
+
+json point(int http_port, const std::string& id) {
+  const auto res = http_request(http_port, "GET", "/api/v1/status");
+  const auto status = json::parse(res.body);  // kept: a temporary would die before the loop body
+  for (const auto& p : status["points"]) {
+    if (p["point"] == id) return p;
+  }
+  return nullptr;
+}
+
+/// Readings of a point stored with a measurement time after `since_ms`.
+std::int64_t stored_since(const std::filesystem::path& db, const std::string& id, std::int64_t since_ms) {
+  sqlite3* h = nullptr;
+  std::int64_t n = 0;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM readings WHERE point = ?1 AND ts_ms > ?2", -1, &s, nullptr);
+    sqlite3_bind_text(s, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, since_ms);
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return n;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TEST_SUITE("integration.rtu") {
+  TEST_CASE("an RTU line with four models - datasheet examples - one device unplugged") {
+    TempDir dir;
+    Broker broker(dir);
+    const auto gw_end = dir / "gw-pty";
+    const auto sim_end = dir / "sim-pty";
+    Process socat({"socat", "-d", "-d", "pty,raw,echo=0,link=" + gw_end.string(),
+                   "pty,raw,echo=0,link=" + sim_end.string()},
+                  dir / "socat.log");
+    REQUIRE(eventually([&] { return std::filesystem::exists(gw_end) && std::filesystem::exists(sim_end); },
+                       std::chrono::seconds(5)));
+    Process sim({bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--rtu", sim_end.string(),
+                 "--warmup-s", "0", "--device", "ch4-1=XJ-CH4@1", "--device", "rl-1=XJ-RL80@2", "--device",
+                 "vw-1=XJ-VW4@3", "--device", "gd-1=XJ-GD100@4"},
+                dir / "sim.log");
+    const auto control_line = sim.wait_for_line("control listening on", std::chrono::seconds(10));
+    REQUIRE_MESSAGE(control_line, sim.stderr_text());
+    REQUIRE(sim.wait_for_line("modbus-rtu serving", std::chrono::seconds(5)));
+    const int control = port_in(*control_line);
+
+    write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker.uri() +
+                                            "\"\n[http]\nlisten = \"127.0.0.1:0\"\n[storage]\npath = \"lookout.db\"\n");
+    Process aggregator({bin("lookout-aggregator"), "--config", (dir / "aggregator.toml").string()},
+                       dir / "aggregator.log");
+    const auto http_line = aggregator.wait_for_line("HTTP API listening on", std::chrono::seconds(10));
+    REQUIRE(http_line);
+    const int http = port_in(*http_line);
+    REQUIRE(eventually([&] { return aggregator.stderr_text().find("subscribed to") != std::string::npos; },
+                       std::chrono::seconds(10)));
+
+    write_file(dir / "site.toml",
+               "[gateway]\nid = \"gw-1\"\nenterprise = \"xj-dam\"\nsite = \"dam-1\"\ndata_dir = \"gw\"\n"
+               "publish_interval_ms = 100\n[mqtt]\nuri = \"" +
+                   broker.uri() + "\"\n[[bus]]\nname = \"rs485-1\"\ntype = \"rtu\"\nport = \"" + gw_end.string() +
+                   "\"\nbaud = 9600\ntimeout_ms = 300\n"
+                   "[[bus.device]]\nname = \"ch4-1\"\nmodel = \"XJ-CH4\"\nunit = 1\npoll_ms = 500\n"
+                   "[[bus.device]]\nname = \"rl-1\"\nmodel = \"XJ-RL80\"\nunit = 2\npoll_ms = 500\n"
+                   "calibration = { face_elevation = 58.2 }\n"
+                   "[[bus.device]]\nname = \"vw-1\"\nmodel = \"XJ-VW4\"\nunit = 3\npoll_ms = 500\n"
+                   "calibration = { \"ch1.sensor\" = \"piezometer\", \"ch1.gauge_factor\" = -0.1734, "
+                   "\"ch1.thermal_factor\" = 0.05, \"ch1.zero_reading\" = 8650.0, \"ch1.zero_temperature\" = 20.0 }\n"
+                   "[[bus.device]]\nname = \"gd-1\"\nmodel = \"XJ-GD100\"\nunit = 4\npoll_ms = 500\n");
+    Process gateway({bin("lookout-gateway"), "--config", (dir / "site.toml").string()}, dir / "gateway.log");
+
+    // The sheets' worked examples. XJ-RL80: face at 58.200 m, air gap 2350 mm -> 55.850 m.
+    REQUIRE(send_line(control, "set rl-1 air_gap 2350") == "ok");
+    // XJ-VW4: f = 2700.0 Hz, T = 18.0 degC -> 235.724 kPa, head 24.037 m.
+    REQUIRE(send_line(control, "set vw-1 ch1_freq 2700.0") == "ok");
+    REQUIRE(send_line(control, "set vw-1 ch1_temp 18.0") == "ok");
+    REQUIRE(send_line(control, "set gd-1 concentration 12.5") == "ok");
+    REQUIRE(send_line(control, "set ch4-1 ch4 0.85") == "ok");
+    const bool arrived = eventually(
+        [&] {
+          const auto rl = point(http, "rl-1.level");
+          const auto vw = point(http, "vw-1.ch1_pore_pressure");
+          const auto gd = point(http, "gd-1.gas");
+          return !rl.is_null() && rl["value"].is_number() && !vw.is_null() && vw["value"].is_number() &&
+                 !gd.is_null() && gd["value"] == 12.5;
+        },
+        std::chrono::seconds(20));
+    REQUIRE_MESSAGE(arrived, gateway.stderr_text());
+    CHECK(point(http, "rl-1.level")["value"].get<double>() == doctest::Approx(55.850).epsilon(1e-6));
+    CHECK(point(http, "vw-1.ch1_pore_pressure")["value"].get<double>() == doctest::Approx(235.724).epsilon(1e-5));
+    CHECK(point(http, "vw-1.ch1_head")["value"].get<double>() == doctest::Approx(24.037).epsilon(1e-4));
+    CHECK(point(http, "ch4-1.ch4")["value"] == 0.85);
+
+    // WHEN rl-1's cable is pulled
+    REQUIRE(send_line(control, "set rl-1 connected 0") == "ok");
+    REQUIRE(eventually([&] { return point(http, "rl-1.level").value("status", "") == "offline"; },
+                       std::chrono::seconds(10)));
+    // THEN the others keep their 500 ms poll period: about 12 readings in 6 s, at least 10
+    const std::int64_t since = now_ms();
+    std::this_thread::sleep_for(std::chrono::seconds(6));
+    const auto ch4_readings = stored_since(dir / "lookout.db", "ch4-1.ch4", since);
+    CHECK(ch4_readings >= 10);
+    CHECK(stored_since(dir / "lookout.db", "gd-1.gas", since) >= 10);
+    // AND rl-1 is still reported, offline, at its period
+    CHECK(stored_since(dir / "lookout.db", "rl-1.level", since) >= 10);
+
+    CHECK(gateway.stop() == 0);
+    CHECK(aggregator.stop() == 0);
+    CHECK(sim.stop() == 0);
+    socat.stop();
+  }
+}
