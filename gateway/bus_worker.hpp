@@ -28,6 +28,7 @@ class BusWorker {
 
   void start();
   void stop();
+  const std::string& name() const { return name_; }
   /// Polls the named device at once; false when this bus has no such device.
   bool poll_now(const std::string& device);
 

@@ -68,7 +68,15 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
       for (const auto& [n, o] : online_flags) {
         if (n == name) on = o;
       }
-      s.devices[name] = {on ? "online" : "offline", c.polls, c.errors};
+      wire::DeviceCounters d;
+      d.state = on ? "online" : "offline";
+      d.polls = c.polls;
+      d.errors = c.errors;
+      d.timeouts = c.timeouts;
+      d.exceptions = c.exceptions;
+      d.bad_frames = c.bad_frames;
+      d.bus = w->name();
+      s.devices[name] = d;
     }
   }
   return s;

@@ -218,7 +218,10 @@ std::string encode(const GatewayStatus& m) {
     j["outbox"] = {{"batches", m.outbox_batches}, {"readings", m.outbox_readings}, {"dropped", m.dropped_readings}};
     json devices = json::object();
     for (const auto& [name, c] : m.devices) {
-      devices[name] = {{"state", c.state}, {"polls", c.polls}, {"errors", c.errors}};
+      devices[name] = {{"state", c.state},           {"polls", c.polls},
+                       {"errors", c.errors},         {"timeouts", c.timeouts},
+                       {"exceptions", c.exceptions}, {"bad_frames", c.bad_frames},
+                       {"bus", c.bus}};
     }
     j["devices"] = devices;
   }
@@ -248,8 +251,17 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
       for (const auto& [name, d] : it->items()) {
         const std::string where = "devices." + name + ".";
         if (!d.is_object()) throw Invalid{where + ": expected an object"};
-        m.devices[name] = DeviceCounters{string_field(d, where, "state"), uint_field(d, where, "polls"),
-                                         uint_field(d, where, "errors")};
+        DeviceCounters c;
+        c.state = string_field(d, where, "state");
+        c.polls = uint_field(d, where, "polls");
+        c.errors = uint_field(d, where, "errors");
+        // Counters added later are optional, so older gateways' status still reads.
+        const auto optional_count = [&](const char* key) { return d.contains(key) ? uint_field(d, where, key) : 0; };
+        c.timeouts = optional_count("timeouts");
+        c.exceptions = optional_count("exceptions");
+        c.bad_frames = optional_count("bad_frames");
+        if (d.contains("bus")) c.bus = string_field(d, where, "bus", true);
+        m.devices[name] = c;
       }
     }
     return m;

@@ -28,7 +28,11 @@ struct ReadingsBatch {
 struct DeviceCounters {
   std::string state;  ///< "online" or "offline"
   std::uint64_t polls = 0;
-  std::uint64_t errors = 0;
+  std::uint64_t errors = 0;      ///< polls that failed
+  std::uint64_t timeouts = 0;    ///< no answer in time
+  std::uint64_t exceptions = 0;  ///< Modbus exception responses
+  std::uint64_t bad_frames = 0;  ///< CRC errors, garbage, wrong lengths
+  std::string bus;               ///< the bus it is on
 };
 
 /// `.../up/status`, retained. The broker's last will publishes it with online = false.

@@ -13,6 +13,7 @@
 #include "tests/support/deployment.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/line_client.hpp"
+#include "tests/support/mqtt_probe.hpp"
 #include "tests/support/process.hpp"
 
 using namespace lookout::test;
@@ -84,7 +85,7 @@ TEST_SUITE("integration.rtu") {
 
     write_file(dir / "site.toml",
                "[gateway]\nid = \"gw-1\"\nenterprise = \"xj-dam\"\nsite = \"dam-1\"\ndata_dir = \"gw\"\n"
-               "publish_interval_ms = 100\n[mqtt]\nuri = \"" +
+               "publish_interval_ms = 100\nstatus_interval_s = 1\n[mqtt]\nuri = \"" +
                    broker.uri() + "\"\n[[bus]]\nname = \"rs485-1\"\ntype = \"rtu\"\nport = \"" + gw_end.string() +
                    "\"\nbaud = 9600\ntimeout_ms = 300\n"
                    "[[bus.device]]\nname = \"ch4-1\"\nmodel = \"XJ-CH4\"\nunit = 1\npoll_ms = 500\n"
@@ -130,6 +131,21 @@ TEST_SUITE("integration.rtu") {
     CHECK(stored_since(dir / "lookout.db", "gd-1.gas", since) >= 10);
     // AND rl-1 is still reported, offline, at its period
     CHECK(stored_since(dir / "lookout.db", "rl-1.level", since) >= 10);
+
+    // AND the retained status counts per device: rl-1's timeouts, gd-1's garbled frames
+    REQUIRE(send_line(control, "set gd-1 garbage 1") == "ok");
+    MqttProbe status(broker.uri(), "lookout/v1/xj-dam/dam-1/gw-1/up/status");
+    const auto counted = status.wait_for(
+        [](const ProbeMessage& m) {
+          const auto j = json::parse(m.payload);
+          return j.value("online", false) && j["devices"]["rl-1"]["state"] == "offline" &&
+                 j["devices"]["rl-1"]["timeouts"].get<int>() > 0 && j["devices"]["gd-1"]["bad_frames"].get<int>() > 0;
+        },
+        std::chrono::seconds(15));
+    REQUIRE(counted);
+    const auto devices = json::parse(counted->payload)["devices"];
+    CHECK(devices["ch4-1"]["errors"] == 0);
+    CHECK(devices["ch4-1"]["bus"] == "rs485-1");
 
     CHECK(gateway.stop() == 0);
     CHECK(aggregator.stop() == 0);

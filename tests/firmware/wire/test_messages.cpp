@@ -76,10 +76,12 @@ TEST_SUITE("wire.messages") {
     s.site_hash = "abc";
     s.outbox_batches = 3;
     s.dropped_readings = 7;
-    s.devices["ch4-1"] = {"online", 10, 1};
+    s.devices["ch4-1"] = {"online", 10, 1, 1, 0, 0, "rs485-1"};
     const auto ds = decode_status(encode(s));
     REQUIRE(std::holds_alternative<GatewayStatus>(ds));
     CHECK(std::get<GatewayStatus>(ds).devices.at("ch4-1").errors == 1);
+    CHECK(std::get<GatewayStatus>(ds).devices.at("ch4-1").timeouts == 1);
+    CHECK(std::get<GatewayStatus>(ds).devices.at("ch4-1").bus == "rs485-1");
     CHECK(std::get<GatewayStatus>(ds).outbox_batches == 3);
     CHECK(std::get<GatewayStatus>(ds).dropped_readings == 7);
     GatewayStatus gone;
