@@ -38,17 +38,10 @@ bool BusWorker::poll_now(const std::string& device) {
   return true;
 }
 
-std::vector<std::pair<std::string, firmware::DeviceCounters>> BusWorker::counters() const {
+std::vector<BusWorker::DeviceReport> BusWorker::report() const {
   std::lock_guard<std::mutex> g(mutex_);
-  std::vector<std::pair<std::string, firmware::DeviceCounters>> out;
-  for (const auto& p : pollers_) out.emplace_back(p.spec().name, p.counters());
-  return out;
-}
-
-std::vector<std::pair<std::string, bool>> BusWorker::online() const {
-  std::lock_guard<std::mutex> g(mutex_);
-  std::vector<std::pair<std::string, bool>> out;
-  for (const auto& p : pollers_) out.emplace_back(p.spec().name, p.online());
+  std::vector<DeviceReport> out;
+  for (const auto& p : pollers_) out.push_back({p.spec().name, p.online(), p.counters()});
   return out;
 }
 

@@ -32,9 +32,14 @@ class BusWorker {
   /// Polls the named device at once; false when this bus has no such device.
   bool poll_now(const std::string& device);
 
-  /// Per-device counters for the status message, copied under the lock.
-  std::vector<std::pair<std::string, firmware::DeviceCounters>> counters() const;
-  std::vector<std::pair<std::string, bool>> online() const;
+  /// One device's state for the status message.
+  struct DeviceReport {
+    std::string name;
+    bool online = false;
+    firmware::DeviceCounters counters;
+  };
+  /// Every device's report, copied under one lock.
+  std::vector<DeviceReport> report() const;
   /// [ms, monotonic] when the bus thread last went round its loop: a hung bus stops it.
   std::int64_t last_alive_ms() const { return alive_ms_; }
 

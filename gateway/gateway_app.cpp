@@ -62,12 +62,7 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
   s.outbox_readings = outbox_.depth_readings();
   s.dropped_readings = outbox_.dropped_readings();
   for (const auto& w : workers_) {
-    const auto online_flags = w->online();
-    for (const auto& [name, c] : w->counters()) {
-      bool on = false;
-      for (const auto& [n, o] : online_flags) {
-        if (n == name) on = o;
-      }
+    for (const auto& [name, on, c] : w->report()) {
       wire::DeviceCounters d;
       d.state = on ? "online" : "offline";
       d.polls = c.polls;
