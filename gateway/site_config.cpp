@@ -8,6 +8,7 @@
 #include "firmware/config/toml_checker.hpp"
 #include "firmware/wire/messages.hpp"
 #include "gateway/board_config.hpp"
+#include "gateway/edge_config.hpp"
 
 namespace lookout::gateway {
 namespace {
@@ -136,7 +137,7 @@ void read_calibration(config::TomlChecker& c, const toml::table& d, const std::s
 
 firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, const std::string& where,
                                  std::set<std::string>& device_names) {
-  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "max_gap", "calibration"});
+  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "fast_poll_ms", "heartbeat_s", "max_gap", "calibration"});
   firmware::DeviceSpec spec;
   if (auto v = c.string(d, where, "name", true)) {
     if (!wire::is_valid_name(*v)) {
@@ -156,6 +157,15 @@ firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, c
   if (auto v = c.integer(d, where, "unit", true, 1, 247)) spec.unit = static_cast<int>(*v);
   spec.poll_ms = spec.profile != nullptr ? spec.profile->recommended_poll_ms : 2000;
   if (auto v = c.integer(d, where, "poll_ms", false, 100, 86400000)) spec.poll_ms = static_cast<int>(*v);
+  if (auto v = c.integer(d, where, "fast_poll_ms", false, 100, 86400000)) spec.fast_poll_ms = static_cast<int>(*v);
+  if (spec.profile != nullptr && spec.profile->heartbeat) spec.heartbeat_s = spec.profile->heartbeat->default_timeout_s;
+  if (auto v = c.integer(d, where, "heartbeat_s", false, 0, 65535)) {
+    if (spec.profile != nullptr && !spec.profile->heartbeat) {
+      c.issue(*d.get("heartbeat_s"), where + ".heartbeat_s: an " + std::string(spec.profile->model) +
+                                         " has no heartbeat (only output modules such as the XJ-AR4)");
+    }
+    spec.heartbeat_s = static_cast<int>(*v);
+  }
   if (auto v = c.integer(d, where, "max_gap", false, 0, 100)) spec.max_gap = static_cast<int>(*v);
   read_calibration(c, d, where, spec);
   return spec;
@@ -252,13 +262,23 @@ SiteConfig parse_site(std::string_view text, const std::filesystem::path& file, 
   site.file = file;
   site.hash = fingerprint(text);
   if (c.ok()) {
-    c.only_keys(root, "", {"gateway", "mqtt", "bus"});
+    c.only_keys(root, "", {"gateway", "mqtt", "bus", "interlock", "warning"});
     read_gateway(c, root, site, board);
     read_mqtt(c, root, site);
     read_buses(c, root, site, board);
+    read_edge_safety(c, root, site);
   }
   c.throw_if_any();
   return site;
+}
+
+const firmware::DeviceSpec* find_device(const SiteConfig& site, std::string_view name) {
+  for (const auto& b : site.buses) {
+    for (const auto& d : b.devices) {
+      if (d.name == name) return &d;
+    }
+  }
+  return nullptr;
 }
 
 SiteConfig load_site_file(const std::filesystem::path& file, const BoardConfig* board) {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "firmware/device_poller.hpp"
+#include "firmware/edge/interlock.hpp"
+#include "firmware/edge/warning.hpp"
 #include "firmware/wire/topics.hpp"
 
 namespace lookout::gateway {
@@ -50,7 +52,12 @@ struct SiteConfig {
   std::size_t outbox_max_readings = 1000000;  ///< when full, the oldest readings go first
   MqttSettings mqtt;
   std::vector<BusConfig> buses;
+  std::vector<firmware::edge::InterlockSpec> interlocks;  ///< [[interlock]]: coils driven at the edge
+  std::vector<firmware::edge::WarningSpec> warnings;      ///< [[warning]]: faster polling while it holds
 };
+
+/// The device named `name` in the site, or nullptr.
+const firmware::DeviceSpec* find_device(const SiteConfig& site, std::string_view name);
 
 struct BoardConfig;
 
