@@ -178,10 +178,7 @@ void GatewayApp::publish_status() {
   }
 }
 
-void GatewayApp::tick() {
-  const std::int64_t now = clock_.monotonic_ms();
-  uplink_->maintain(now);
-
+void GatewayApp::flush_pending() {
   std::vector<wire::Reading> readings;
   {
     std::lock_guard<std::mutex> g(pending_mutex_);
@@ -189,6 +186,12 @@ void GatewayApp::tick() {
   }
   // Into the outbox first: from here on a reading survives kill -9 and power cuts.
   if (!readings.empty()) outbox_.append(readings, clock_.utc_ms());
+}
+
+void GatewayApp::tick() {
+  const std::int64_t now = clock_.monotonic_ms();
+  uplink_->maintain(now);
+  flush_pending();
 
   // Feed the watchdogs only while every bus thread goes round (a hung bus resets the board).
   bool alive = true;
@@ -369,7 +372,7 @@ int GatewayApp::run() {
   watchdog_.stopping();
   for (auto& w : workers_) w->stop();
   try {
-    tick();  // what was polled before the stop goes into the outbox
+    flush_pending();  // what was polled before the stop goes into the outbox; no new connection now
   } catch (const std::exception& e) {
     log::error("gateway", std::string("final flush failed: ") + e.what());
   }

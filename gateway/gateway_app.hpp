@@ -43,6 +43,8 @@ class GatewayApp {
   void queue_events(std::vector<firmware::edge::EdgeEvent> events);
   void publish_events();
   void tick();
+  /// Moves polled readings into the outbox.
+  void flush_pending();
   void send_from_outbox();
   void handle_requests();
   void answer(std::string_view event, const std::string& id, const std::vector<std::string>& errors);

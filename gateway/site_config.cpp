@@ -90,7 +90,7 @@ void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& s
 void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
   const toml::table* m = c.table(root, "", "mqtt", true);
   if (m == nullptr) return;
-  c.only_keys(*m, "mqtt", {"uri", "username", "password", "keepalive_s", "qos"});
+  c.only_keys(*m, "mqtt", {"uri", "username", "password", "keepalive_s", "qos", "ca_file", "cert_file", "key_file"});
   if (auto v = c.string(*m, "mqtt", "uri", true)) {
     if (v->starts_with("tcp://") || v->starts_with("ssl://") || v->starts_with("mqtt://") ||
         v->starts_with("mqtts://")) {
@@ -102,6 +102,24 @@ void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site
   if (auto v = c.string(*m, "mqtt", "username", false)) site.mqtt.username = *v;
   if (auto v = c.string(*m, "mqtt", "password", false)) site.mqtt.password = *v;
   if (auto v = c.integer(*m, "mqtt", "keepalive_s", false, 2, 3600)) site.mqtt.keepalive_s = static_cast<int>(*v);
+  // TLS files, relative paths from the site file's folder.
+  const bool tls = site.mqtt.uri.starts_with("ssl://") || site.mqtt.uri.starts_with("mqtts://");
+  const auto path = [&](std::string_view key, std::string& out) {
+    if (auto v = c.string(*m, "mqtt", key, false)) {
+      if (!tls) {
+        c.issue(*m->get(key), "mqtt." + std::string(key) + ": only used with an ssl:// uri (the uri is not)");
+        return;
+      }
+      const std::filesystem::path p(*v);
+      out = (p.is_absolute() ? p : site.file.parent_path() / p).string();
+    }
+  };
+  path("ca_file", site.mqtt.ca_file);
+  path("cert_file", site.mqtt.cert_file);
+  path("key_file", site.mqtt.key_file);
+  if (site.mqtt.cert_file.empty() != site.mqtt.key_file.empty()) {
+    c.issue(*m, "mqtt: cert_file and key_file go together (a client certificate and its key)");
+  }
   if (auto v = c.integer(*m, "mqtt", "qos", false, 1, 1)) site.mqtt.qos = static_cast<int>(*v);
 }
 

@@ -18,6 +18,9 @@ struct MqttSettings {
   std::string uri;  ///< tcp://host:port or ssl://host:port
   std::string username;
   std::string password;
+  std::string ca_file;    ///< ssl://: the CA that signed the broker's certificate; "" = the system's
+  std::string cert_file;  ///< ssl://: this gateway's certificate, when the broker asks for one
+  std::string key_file;   ///< ssl://: its private key
   int keepalive_s = 10;
   int qos = 1;
 };

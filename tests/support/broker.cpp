@@ -15,7 +15,7 @@ std::string user_name() {
 
 }  // namespace
 
-Broker::Broker(const TempDir& dir) : dir_(dir) {
+Broker::Broker(const TempDir& dir, std::string extra_config) : dir_(dir), extra_config_(std::move(extra_config)) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
     try {
@@ -44,7 +44,8 @@ void Broker::start() {
                        "user " +
                        user_name() + "\n"
                        "max_queued_messages 0\n"
-                       "max_inflight_messages 0\n");
+                       "max_inflight_messages 0\n" +
+                       extra_config_);
   process_ = std::make_unique<Process>(std::vector<std::string>{"mosquitto", "-c", conf.string()},
                                        dir_ / "mosquitto.log");
   if (!wait_for_port(port_, std::chrono::seconds(5))) {

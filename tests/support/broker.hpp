@@ -11,7 +11,8 @@ namespace lookout::test {
 class Broker {
  public:
   /// Starts mosquitto on 127.0.0.1 with a fresh port; throws if it does not come up.
-  explicit Broker(const TempDir& dir);
+  /// `extra_config`: more mosquitto.conf lines (another listener, a password file).
+  explicit Broker(const TempDir& dir, std::string extra_config = "");
   int port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void stop() { process_->stop(); }
@@ -21,6 +22,7 @@ class Broker {
  private:
   void start();
   const TempDir& dir_;
+  std::string extra_config_;
   int port_ = 0;
   std::unique_ptr<Process> process_;
 };
