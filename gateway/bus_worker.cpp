@@ -14,6 +14,7 @@ BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink)
     pollers_.emplace_back(d);
     controls_.emplace_back(d);
   }
+  write_counts_.resize(pollers_.size());
 }
 
 std::size_t BusWorker::index_of(const std::string& device) const {
@@ -74,7 +75,10 @@ bool BusWorker::poll_now(const std::string& device) {
 std::vector<BusWorker::DeviceReport> BusWorker::report() const {
   std::lock_guard<std::mutex> g(mutex_);
   std::vector<DeviceReport> out;
-  for (const auto& p : pollers_) out.push_back({p.spec().name, p.online(), p.counters()});
+  for (std::size_t i = 0; i < pollers_.size(); ++i) {
+    out.push_back({pollers_[i].spec().name, pollers_[i].online(), pollers_[i].counters(), write_counts_[i].first,
+                   write_counts_[i].second});
+  }
   return out;
 }
 
@@ -157,6 +161,8 @@ std::int64_t BusWorker::make_writes(firmware::PollSchedule& schedule, std::vecto
     std::lock_guard<std::mutex> g(mutex_);
     auto& c = controls_[i];
     c.done(w, result.ok(), clock_.monotonic_ms());
+    ++write_counts_[i].first;
+    if (!result.ok()) ++write_counts_[i].second;
     if (!result.ok()) {
       log::warn("bus " + name_, "device " + spec.name + ": " + w.what + " not written: " + result.message +
                                     "; trying again in " + std::to_string(firmware::DeviceControl::RETRY_MS) + " ms");

@@ -45,6 +45,8 @@ class BusWorker {
     std::string name;
     bool online = false;
     firmware::DeviceCounters counters;
+    std::uint64_t writes = 0;
+    std::uint64_t write_errors = 0;
   };
   /// Every device's report, copied under one lock.
   std::vector<DeviceReport> report() const;
@@ -65,6 +67,7 @@ class BusWorker {
   std::vector<firmware::DeviceControl> controls_;  // one per poller, guarded by mutex_
   mutable std::mutex mutex_;  // guards pollers_' counters against status readers, controls_ against the edge
   bool control_changed_ = false;  // guarded by mutex_
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> write_counts_;  // per device: (writes, failed), guarded by mutex_
   std::condition_variable_any wake_;
   std::vector<std::size_t> poll_now_;  // guarded by mutex_
   std::atomic<std::int64_t> alive_ms_{0};

@@ -156,18 +156,32 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
   s.outbox_readings = outbox_.depth_readings();
   s.dropped_readings = outbox_.dropped_readings();
   for (const auto& w : workers_) {
-    for (const auto& [name, on, c] : w->report()) {
+    auto& bus = s.buses[w->name()];
+    for (const auto& r : w->report()) {
       wire::DeviceCounters d;
-      d.state = on ? "online" : "offline";
-      d.polls = c.polls;
-      d.errors = c.errors;
-      d.timeouts = c.timeouts;
-      d.exceptions = c.exceptions;
-      d.bad_frames = c.bad_frames;
+      d.state = r.online ? "online" : "offline";
+      d.polls = r.counters.polls;
+      d.errors = r.counters.errors;
+      d.timeouts = r.counters.timeouts;
+      d.exceptions = r.counters.exceptions;
+      d.bad_frames = r.counters.bad_frames;
+      d.writes = r.writes;
+      d.write_errors = r.write_errors;
       d.bus = w->name();
-      s.devices[name] = d;
+      s.devices[r.name] = d;
+      ++bus.devices;
+      bus.online += r.online ? 1 : 0;
+      bus.polls += d.polls;
+      bus.errors += d.errors;
+      bus.timeouts += d.timeouts;
+      bus.exceptions += d.exceptions;
+      bus.bad_frames += d.bad_frames;
+      bus.writes += d.writes;
+      bus.write_errors += d.write_errors;
     }
   }
+  std::lock_guard<std::mutex> g(edge_mutex_);
+  s.interlocks = edge_.interlock_states();
   return s;
 }
 

@@ -65,7 +65,7 @@ class GatewayApp {
   std::function<void()> stop_loop_;
   std::vector<std::pair<std::string, std::string>> requests_;  ///< (kind, payload), guarded by pending_mutex_
 
-  std::mutex edge_mutex_;  ///< guards edge_, events_, latched_
+  mutable std::mutex edge_mutex_;  ///< guards edge_, events_, latched_
   firmware::edge::EdgeSafety edge_;
   std::deque<firmware::edge::EdgeEvent> events_;  ///< waiting for the uplink
   std::vector<std::string> latched_;              ///< as last written to disk

@@ -67,6 +67,12 @@ std::set<std::string> EdgeSafety::fast_devices() const {
   return out;
 }
 
+std::map<std::string, std::string> EdgeSafety::interlock_states() const {
+  std::map<std::string, std::string> out;
+  for (const auto& i : interlocks_) out[i.spec().name] = i.awaiting_reset() ? "awaiting_reset" : i.tripped() ? "tripped" : "idle";
+  return out;
+}
+
 std::vector<std::string> EdgeSafety::latched() const {
   std::vector<std::string> out;
   for (const auto& i : interlocks_) {

@@ -37,6 +37,8 @@ class EdgeSafety {
   std::map<std::string, std::map<std::string, bool>> outputs() const;
   /// The devices a holding warning speeds up.
   std::set<std::string> fast_devices() const;
+  /// Per interlock: "idle", "tripped" or "awaiting_reset", for the gateway's status.
+  std::map<std::string, std::string> interlock_states() const;
   /// Tripped latching interlocks, to keep across restarts, and putting them back.
   std::vector<std::string> latched() const;
   void restore_latched(const std::vector<std::string>& names);

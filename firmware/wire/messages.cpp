@@ -221,9 +221,18 @@ std::string encode(const GatewayStatus& m) {
       devices[name] = {{"state", c.state},           {"polls", c.polls},
                        {"errors", c.errors},         {"timeouts", c.timeouts},
                        {"exceptions", c.exceptions}, {"bad_frames", c.bad_frames},
+                       {"writes", c.writes},         {"write_errors", c.write_errors},
                        {"bus", c.bus}};
     }
     j["devices"] = devices;
+    json buses = json::object();
+    for (const auto& [name, b] : m.buses) {
+      buses[name] = {{"devices", b.devices},       {"online", b.online},     {"polls", b.polls},
+                     {"errors", b.errors},         {"timeouts", b.timeouts}, {"exceptions", b.exceptions},
+                     {"bad_frames", b.bad_frames}, {"writes", b.writes},     {"write_errors", b.write_errors}};
+    }
+    j["buses"] = buses;
+    if (!m.interlocks.empty()) j["interlocks"] = m.interlocks;
   }
   return j.dump();
 }
@@ -260,8 +269,25 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
         c.timeouts = optional_count("timeouts");
         c.exceptions = optional_count("exceptions");
         c.bad_frames = optional_count("bad_frames");
+        c.writes = optional_count("writes");
+        c.write_errors = optional_count("write_errors");
         if (d.contains("bus")) c.bus = string_field(d, where, "bus", true);
         m.devices[name] = c;
+      }
+    }
+    if (const auto it = j.find("buses"); it != j.end() && it->is_object()) {
+      for (const auto& [name, b] : it->items()) {
+        const std::string where = "buses." + name + ".";
+        if (!b.is_object()) throw Invalid{where + ": expected an object"};
+        const auto count = [&](const char* key) { return b.contains(key) ? uint_field(b, where, key) : 0; };
+        m.buses[name] = {count("devices"), count("online"),     count("polls"),  count("errors"),      count("timeouts"),
+                         count("exceptions"), count("bad_frames"), count("writes"), count("write_errors")};
+      }
+    }
+    if (const auto it = j.find("interlocks"); it != j.end() && it->is_object()) {
+      for (const auto& [name, state] : it->items()) {
+        if (!state.is_string()) throw Invalid{"interlocks." + name + ": expected a string"};
+        m.interlocks[name] = state.get<std::string>();
       }
     }
     return m;

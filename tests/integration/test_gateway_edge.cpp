@@ -197,6 +197,17 @@ TEST_SUITE("integration.edge") {
     REQUIRE_MESSAGE(eventually([&] { return coil(rig.control, "power_cut"); }, std::chrono::seconds(10)),
                     rig.gateway->stderr_text());
     CHECK(rig.gateway->stderr_text().find("interlock face-power was latched before the restart") != std::string::npos);
+    // AND its retained status says so, with the writes counted on the module and its bus
+    MqttProbe status(rig.broker->uri(), "lookout/v1/xj-mine/mine-1/gw-1/up/status");
+    const auto latched = status.wait_for(
+        [](const ProbeMessage& m) {
+          const auto j = json::parse(m.payload);
+          return j.value("online", false) && j["interlocks"]["face-power"] == "awaiting_reset" &&
+                 j["devices"]["ar4-1"]["writes"].get<int>() > 0 && j["buses"]["rs485-1"]["writes"].get<int>() > 0 &&
+                 j["buses"]["rs485-1"]["devices"] == 2;
+        },
+        std::chrono::seconds(10));
+    CHECK_MESSAGE(latched, (status.messages().empty() ? std::string("no status") : status.messages().back().payload));
 
     // WHEN a reset command names an unknown interlock THEN it is refused by name
     const auto unknown = command(events, R"({"v":1,"id":"r0","command":"reset_interlock","interlock":"face-pwr"})");
