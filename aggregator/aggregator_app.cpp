@@ -74,21 +74,48 @@ struct AggregatorApp::Impl {
       log::warn("ingest", "rejected message on " + topic + ": " + r.reason);
       return;
     }
-    for (const auto& a : r.alarms) {
-      print_alarm(a);
-      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point), wire::encode(a));
+    publish(r.alarms);
+  }
+
+  /// Retained, every change; printed (the operator's notification) only when it pages.
+  void publish(const std::vector<wire::AlarmMessage>& alarms) {
+    for (const auto& a : alarms) {
+      if (a.page) print_alarm(a);
+      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), wire::encode(a));
+    }
+  }
+
+  /// Once a second: communication loss; once an hour: retention.
+  void watch(std::int64_t now_ms) {
+    if (now_ms - last_watch_ms < 1000) return;
+    last_watch_ms = now_ms;
+    try {
+      publish(ingest.tick(now_ms));
+      if (now_ms - last_prune_ms >= 3'600'000) {
+        last_prune_ms = now_ms;
+        const auto& keep = config.retention;
+        const auto r = store.prune(now_ms, std::int64_t{keep.raw_days} * 86'400'000,
+                                   std::int64_t{keep.hourly_days} * 86'400'000);
+        if (r.readings_deleted > 0 || r.hours_deleted > 0) {
+          log::info("retention", std::to_string(r.readings_deleted) + " raw readings summarised into hours and "
+                                 "deleted, " + std::to_string(r.hours_deleted) + " hourly rows deleted");
+        }
+      }
+    } catch (const std::exception& e) {
+      log::error("aggregator", std::string("periodic work failed: ") + e.what());
     }
   }
 
   /// After every (re)connection: the retained alarm topics show what the database holds.
   void republish_alarms() {
     for (const auto& a : ingest.current_alarms()) {
-      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point), wire::encode(a));
+      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), wire::encode(a));
     }
   }
 
   void tick() {
     mqtt.maintain(monotonic_ms());
+    watch(utc_ms());
     timer.expires_after(std::chrono::milliseconds(250));
     timer.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) tick();
@@ -103,6 +130,8 @@ struct AggregatorApp::Impl {
   HttpServer server;
   MqttLink mqtt;
   boost::asio::steady_timer timer{io};
+  std::int64_t last_watch_ms = 0;
+  std::int64_t last_prune_ms = 0;
 };
 
 AggregatorApp::AggregatorApp(AggregatorConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}

@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 1> MIGRATIONS{
+constexpr std::array<const char*, 2> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -42,6 +42,33 @@ CREATE TABLE alarm_events (
   state TEXT NOT NULL, rule TEXT NOT NULL, value REAL,
   who TEXT NOT NULL, comment TEXT NOT NULL
 );
+)sql",
+    // 2: one alarm per (point, rule kind); quiet (backfilled) alarm events; sequence gaps;
+    // hourly summaries that outlive the raw readings.
+    R"sql(
+CREATE TABLE alarms_by_kind (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL, kind TEXT NOT NULL,
+  quantity TEXT NOT NULL, level TEXT NOT NULL, state TEXT NOT NULL, rule TEXT NOT NULL,
+  value REAL, unit TEXT NOT NULL, ts_ms INTEGER NOT NULL, since_ms INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, point, kind)
+) WITHOUT ROWID;
+INSERT INTO alarms_by_kind SELECT enterprise, site, point, 'threshold', quantity, level, state, rule, value, unit,
+  ts_ms, since_ms FROM alarms;
+DROP TABLE alarms;
+ALTER TABLE alarms_by_kind RENAME TO alarms;
+ALTER TABLE alarm_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'threshold';
+ALTER TABLE alarm_events ADD COLUMN quiet INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sequence_gaps (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
+  from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, gateway, from_seq)
+) WITHOUT ROWID;
+CREATE TABLE readings_hourly (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL,
+  quantity TEXT NOT NULL, unit TEXT NOT NULL, hour_ms INTEGER NOT NULL,
+  n INTEGER NOT NULL, v_min REAL NOT NULL, v_max REAL NOT NULL, v_sum REAL NOT NULL,
+  PRIMARY KEY (enterprise, site, point, hour_ms)
+) WITHOUT ROWID;
 )sql",
 };
 
@@ -140,9 +167,12 @@ void SqliteStore::exec(const char* sql) {
 }
 
 void SqliteStore::migrate() {
-  Statement v(db_, "PRAGMA user_version");
-  v.step();
-  const auto have = static_cast<int>(v.integer(0));
+  // The statement is finished before migrating: DROP TABLE fails while any is running.
+  const int have = [&] {
+    Statement v(db_, "PRAGMA user_version");
+    v.step();
+    return static_cast<int>(v.integer(0));
+  }();
   if (have > schema_version()) {
     throw std::runtime_error(file_.string() + ": schema version " + std::to_string(have) +
                              " is newer than this build knows (" + std::to_string(schema_version()) +
@@ -215,44 +245,157 @@ void SqliteStore::ingest(const IngestRecord& rec) {
       latest.run();
     }
 
-    Statement alarm(db_,
-                    "INSERT INTO alarms (enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, "
-                    "since_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-                    "ON CONFLICT (enterprise, site, point) DO UPDATE SET quantity=excluded.quantity, "
-                    "level=excluded.level, state=excluded.state, rule=excluded.rule, value=excluded.value, "
-                    "unit=excluded.unit, ts_ms=excluded.ts_ms, since_ms=excluded.since_ms");
-    Statement event(db_,
-                    "INSERT INTO alarm_events (enterprise, site, point, ts_ms, from_level, to_level, state, rule, "
-                    "value, who, comment) SELECT ?1, ?2, ?3, ?4, COALESCE((SELECT level FROM alarms WHERE "
-                    "enterprise=?1 AND site=?2 AND point=?3), 'normal'), ?5, ?6, ?7, ?8, 'system', ''");
-    for (const auto& a : rec.alarm_changes) {
-      event.bind(1, a.key.enterprise)
-          .bind(2, a.key.site)
-          .bind(3, a.key.point)
-          .bind(4, a.ts_ms)
-          .bind(5, wire::to_string(a.alarm.level))
-          .bind(6, to_string(a.alarm.state))
-          .bind(7, a.alarm.rule)
-          .bind(8, a.value);
-      event.run();
-      alarm.bind(1, a.key.enterprise)
-          .bind(2, a.key.site)
-          .bind(3, a.key.point)
-          .bind(4, a.quantity)
-          .bind(5, wire::to_string(a.alarm.level))
-          .bind(6, to_string(a.alarm.state))
-          .bind(7, a.alarm.rule)
-          .bind(8, a.value)
-          .bind(9, a.unit)
-          .bind(10, a.ts_ms)
-          .bind(11, a.alarm.since_ms);
-      alarm.run();
+    for (const auto& g : rec.gaps) {
+      Statement gap(db_,
+                    "INSERT OR IGNORE INTO sequence_gaps (enterprise, site, gateway, from_seq, to_seq, seen_ms) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      gap.bind(1, g.gateway.enterprise)
+          .bind(2, g.gateway.site)
+          .bind(3, g.gateway.gateway)
+          .bind(4, static_cast<std::int64_t>(g.from_seq))
+          .bind(5, static_cast<std::int64_t>(g.to_seq))
+          .bind(6, g.seen_ms);
+      gap.run();
     }
+    write_alarms(rec.alarm_changes);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void SqliteStore::write_alarms(const std::vector<AlarmRecord>& changes) {
+  Statement alarm(db_,
+                  "INSERT INTO alarms (enterprise, site, point, kind, quantity, level, state, rule, value, unit, ts_ms, "
+                  "since_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                  "ON CONFLICT (enterprise, site, point, kind) DO UPDATE SET quantity=excluded.quantity, "
+                  "level=excluded.level, state=excluded.state, rule=excluded.rule, value=excluded.value, "
+                  "unit=excluded.unit, ts_ms=excluded.ts_ms, since_ms=excluded.since_ms");
+  Statement event(db_,
+                  "INSERT INTO alarm_events (enterprise, site, point, kind, ts_ms, from_level, to_level, state, rule, "
+                  "value, who, comment, quiet) SELECT ?1, ?2, ?3, ?4, ?5, COALESCE((SELECT level FROM alarms WHERE "
+                  "enterprise=?1 AND site=?2 AND point=?3 AND kind=?4), 'normal'), ?6, ?7, ?8, ?9, 'system', '', ?10");
+  for (const auto& a : changes) {
+    const auto kind = to_string(a.kind);
+    event.bind(1, a.key.enterprise)
+        .bind(2, a.key.site)
+        .bind(3, a.key.point)
+        .bind(4, kind)
+        .bind(5, a.ts_ms)
+        .bind(6, wire::to_string(a.alarm.level))
+        .bind(7, to_string(a.alarm.state))
+        .bind(8, a.alarm.rule)
+        .bind(9, a.value)
+        .bind(10, static_cast<std::int64_t>(a.quiet));
+    event.run();
+    alarm.bind(1, a.key.enterprise)
+        .bind(2, a.key.site)
+        .bind(3, a.key.point)
+        .bind(4, kind)
+        .bind(5, a.quantity)
+        .bind(6, wire::to_string(a.alarm.level))
+        .bind(7, to_string(a.alarm.state))
+        .bind(8, a.alarm.rule)
+        .bind(9, a.value)
+        .bind(10, a.unit)
+        .bind(11, a.ts_ms)
+        .bind(12, a.alarm.since_ms);
+    alarm.run();
+  }
+}
+
+void SqliteStore::record_alarms(const std::vector<AlarmRecord>& changes) {
+  if (changes.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    write_alarms(changes);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::optional<std::uint64_t> SqliteStore::max_seq(const wire::GatewayAddress& gw) {
+  Statement s(db_, "SELECT MAX(seq) FROM batches WHERE enterprise=?1 AND site=?2 AND gateway=?3");
+  s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway);
+  if (!s.step() || !s.real(0)) return std::nullopt;
+  return static_cast<std::uint64_t>(s.integer(0));
+}
+
+std::vector<SequenceGap> SqliteStore::sequence_gaps() {
+  Statement s(db_,
+              "SELECT g.enterprise, g.site, g.gateway, g.from_seq, g.to_seq, g.seen_ms, "
+              "(g.to_seq - g.from_seq + 1) - (SELECT COUNT(*) FROM batches b WHERE b.enterprise=g.enterprise AND "
+              "b.site=g.site AND b.gateway=g.gateway AND b.seq BETWEEN g.from_seq AND g.to_seq) "
+              "FROM sequence_gaps g ORDER BY g.seen_ms DESC, g.from_seq DESC");
+  std::vector<SequenceGap> out;
+  while (s.step()) {
+    SequenceGap g;
+    g.gateway = {s.text(0), s.text(1), s.text(2)};
+    g.from_seq = static_cast<std::uint64_t>(s.integer(3));
+    g.to_seq = static_cast<std::uint64_t>(s.integer(4));
+    g.seen_ms = s.integer(5);
+    g.missing = static_cast<std::uint64_t>(s.integer(6));
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+PruneResult SqliteStore::prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) {
+  PruneResult r;
+  const std::int64_t raw_cutoff = now_ms - raw_keep_ms;
+  exec("BEGIN IMMEDIATE");
+  try {
+    // Valid values only: a bad reading has no value to summarise. An hour cut by the
+    // cutoff is summarised in parts, merged into one row.
+    Statement summarise(db_,
+                        "INSERT INTO readings_hourly (enterprise, site, point, quantity, unit, hour_ms, n, v_min, "
+                        "v_max, v_sum) SELECT enterprise, site, point, quantity, unit, (ts_ms / 3600000) * 3600000 "
+                        "AS h, COUNT(*), MIN(value), MAX(value), SUM(value) FROM readings WHERE ts_ms < ?1 AND "
+                        "value IS NOT NULL AND quality != 'bad' GROUP BY enterprise, site, point, h "
+                        "ON CONFLICT (enterprise, site, point, hour_ms) DO UPDATE SET n = n + excluded.n, "
+                        "v_min = MIN(v_min, excluded.v_min), v_max = MAX(v_max, excluded.v_max), "
+                        "v_sum = v_sum + excluded.v_sum");
+    summarise.bind(1, raw_cutoff);
+    summarise.run();
+    r.hours_summarised = sqlite3_changes(db_);
+    Statement drop_raw(db_, "DELETE FROM readings WHERE ts_ms < ?1");
+    drop_raw.bind(1, raw_cutoff);
+    drop_raw.run();
+    r.readings_deleted = sqlite3_changes(db_);
+    Statement drop_hourly(db_, "DELETE FROM readings_hourly WHERE hour_ms + 3600000 <= ?1");
+    drop_hourly.bind(1, now_ms - hourly_keep_ms);
+    drop_hourly.run();
+    r.hours_deleted = sqlite3_changes(db_);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return r;
+}
+
+std::vector<HourlySummary> SqliteStore::hourly(const PointKey& point) {
+  Statement s(db_,
+              "SELECT quantity, unit, hour_ms, n, v_min, v_max, v_sum FROM readings_hourly WHERE enterprise=?1 AND "
+              "site=?2 AND point=?3 ORDER BY hour_ms");
+  s.bind(1, point.enterprise).bind(2, point.site).bind(3, point.point);
+  std::vector<HourlySummary> out;
+  while (s.step()) {
+    HourlySummary h;
+    h.key = point;
+    h.quantity = s.text(0);
+    h.unit = s.text(1);
+    h.hour_ms = s.integer(2);
+    h.count = s.integer(3);
+    h.min = s.real(4).value_or(0);
+    h.max = s.real(5).value_or(0);
+    h.mean = h.count > 0 ? s.real(6).value_or(0) / static_cast<double>(h.count) : 0;
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 std::vector<LatestValue> SqliteStore::latest() {
@@ -274,8 +417,8 @@ std::vector<LatestValue> SqliteStore::latest() {
 
 std::vector<AlarmRecord> SqliteStore::alarms() {
   Statement s(db_,
-              "SELECT enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, since_ms "
-              "FROM alarms ORDER BY enterprise, site, point");
+              "SELECT enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, since_ms, kind "
+              "FROM alarms ORDER BY enterprise, site, point, kind");
   std::vector<AlarmRecord> out;
   while (s.step()) {
     AlarmRecord a;
@@ -288,6 +431,7 @@ std::vector<AlarmRecord> SqliteStore::alarms() {
     a.unit = s.text(8);
     a.ts_ms = s.integer(9);
     a.alarm.since_ms = s.integer(10);
+    a.kind = rule_kind_from_string(s.text(11)).value_or(RuleKind::threshold);
     out.push_back(std::move(a));
   }
   return out;

@@ -24,6 +24,11 @@ class SqliteStore final : public Store {
   void ingest(const IngestRecord& record) override;
   std::vector<LatestValue> latest() override;
   std::vector<AlarmRecord> alarms() override;
+  std::optional<std::uint64_t> max_seq(const wire::GatewayAddress& gateway) override;
+  std::vector<SequenceGap> sequence_gaps() override;
+  void record_alarms(const std::vector<AlarmRecord>& changes) override;
+  PruneResult prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) override;
+  std::vector<HourlySummary> hourly(const PointKey& point) override;
 
   /// The schema version this build writes.
   static int schema_version();
@@ -31,6 +36,7 @@ class SqliteStore final : public Store {
  private:
   void exec(const char* sql);
   void migrate();
+  void write_alarms(const std::vector<AlarmRecord>& changes);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;

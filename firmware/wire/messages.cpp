@@ -306,7 +306,9 @@ std::string encode(const AlarmMessage& m) {
               {"value", m.value ? json(*m.value) : json(nullptr)},
               {"unit", m.unit},
               {"ts", m.ts_ms},
-              {"since", m.since_ms}}
+              {"since", m.since_ms},
+              {"kind", m.kind},
+              {"page", m.page}}
       .dump();
 }
 
@@ -328,6 +330,15 @@ Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
     m.unit = string_field(j, "", "unit", true);
     m.ts_ms = ts_field(j, "", "ts");
     m.since_ms = ts_field(j, "", "since");
+    // Added after v1 first shipped: optional, with the meaning they had before.
+    if (const auto it = j.find("kind"); it != j.end()) {
+      if (!it->is_string()) throw Invalid{"kind: expected a string"};
+      m.kind = it->get<std::string>();
+    }
+    if (const auto it = j.find("page"); it != j.end()) {
+      if (!it->is_boolean()) throw Invalid{"page: expected true or false"};
+      m.page = it->get<bool>();
+    }
     return m;
   });
 }
