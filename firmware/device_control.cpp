@@ -29,7 +29,9 @@ bool DeviceControl::heartbeat_due(std::int64_t now_ms) const {
 
 std::vector<DeviceWrite> DeviceControl::due(std::int64_t now_ms) const {
   std::vector<DeviceWrite> out;
-  if (now_ms < retry_after_ms_) return out;
+  // A silent device gets no writes: they would only wait out timeouts the other devices on
+  // the bus need. Everything is written again when a poll finds it back.
+  if (offline_ || now_ms < retry_after_ms_) return out;
   if (heartbeat_due(now_ms)) {
     DeviceWrite w;
     w.kind = DeviceWrite::Kind::holding;
@@ -67,6 +69,7 @@ std::vector<DeviceWrite> DeviceControl::due(std::int64_t now_ms) const {
 }
 
 std::int64_t DeviceControl::next_due_ms(std::int64_t now_ms) const {
+  if (offline_) return std::numeric_limits<std::int64_t>::max();
   const bool waiting = (owns_outputs_ && coils_dirty_) || (heartbeat_s_ > 0 && !heartbeat_set_) ||
                        (profile_ != nullptr && profile_->fast_mode && fast_written_ != fast_wanted_);
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
@@ -77,9 +80,12 @@ std::int64_t DeviceControl::next_due_ms(std::int64_t now_ms) const {
 
 void DeviceControl::done(const DeviceWrite& write, bool ok, std::int64_t now_ms) {
   if (!ok) {
-    retry_after_ms_ = now_ms + RETRY_MS;
+    // 1 s, 2 s, 4 s ... up to 30 s while a device answers polls but refuses writes.
+    retry_after_ms_ = now_ms + std::min(MAX_RETRY_MS, RETRY_MS << std::min(failures_, 5));
+    ++failures_;
     return;
   }
+  failures_ = 0;
   const bool heartbeat = write.kind == DeviceWrite::Kind::holding && profile_->heartbeat &&
                          write.address == profile_->heartbeat->address;
   const bool mode = write.kind == DeviceWrite::Kind::holding && profile_->fast_mode &&

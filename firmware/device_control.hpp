@@ -34,6 +34,8 @@ class DeviceControl {
  public:
   /// [ms] wait after a failed write before trying again.
   static constexpr std::int64_t RETRY_MS = 1000;
+  /// [ms] longest wait between attempts of a write that keeps failing.
+  static constexpr std::int64_t MAX_RETRY_MS = 30000;
 
   explicit DeviceControl(const DeviceSpec& spec);
 
@@ -72,6 +74,7 @@ class DeviceControl {
   std::optional<bool> fast_written_;  ///< unknown at start: the normal mode is written once
   bool offline_ = false;
   std::int64_t retry_after_ms_ = 0;
+  int failures_ = 0;  ///< writes failed in a row
 };
 
 }  // namespace lookout::firmware

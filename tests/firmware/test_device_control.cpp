@@ -2,6 +2,8 @@
 // mode (datasheets/XJ-AR4.md, XJ-GN1.md). Time is an argument.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "firmware/device_control.hpp"
 
 using namespace lookout::firmware;
@@ -83,6 +85,32 @@ TEST_SUITE("device_control") {
     c.after_poll({}, false);
     c.after_poll({coil("power_cut", true)}, true);
     CHECK(c.due(DeviceControl::RETRY_MS + 2).size() == 2);
+  }
+
+  TEST_CASE("a silent module gets no writes - a module refusing writes is tried less and less often") {
+    DeviceControl c(ar4(30));
+    c.want_outputs({{"power_cut", true}});
+    // WHEN a poll finds it silent THEN nothing is written: the bus is left to the others
+    c.after_poll({}, false);
+    CHECK(c.due(0).empty());
+    CHECK(c.next_due_ms(0) == std::numeric_limits<std::int64_t>::max());
+    // WHEN it answers polls but every write fails THEN the waits double up to 30 s
+    c.after_poll({coil("power_cut", false)}, true);
+    std::int64_t now = 0;
+    std::vector<std::int64_t> waits;
+    for (int i = 0; i < 7; ++i) {
+      const auto due = c.due(now);
+      REQUIRE_FALSE(due.empty());
+      c.done(due[0], false, now);
+      waits.push_back(c.next_due_ms(now) - now);
+      now = c.next_due_ms(now);
+    }
+    CHECK(waits == std::vector<std::int64_t>{1000, 2000, 4000, 8000, 16000, 30000, 30000});
+    // AND one success resets it
+    for (const auto& w : c.due(now)) c.done(w, true, now);
+    c.want_outputs({{"power_cut", false}});
+    c.done(c.due(now + 1).at(0), false, now + 1);
+    CHECK(c.next_due_ms(now + 1) == now + 1 + 1000);
   }
 
   TEST_CASE("a module no interlock names keeps its coils - only its heartbeat is kept") {
