@@ -15,7 +15,7 @@ std::string user_name() {
 
 }  // namespace
 
-Broker::Broker(const TempDir& dir) : dir_(dir) {
+Broker::Broker(const TempDir& dir, std::string access) : dir_(dir), access_(std::move(access)) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
     try {
@@ -31,8 +31,8 @@ Broker::Broker(const TempDir& dir) : dir_(dir) {
 void Broker::start() {
   const auto conf = dir_ / "mosquitto.conf";
   write_file(conf, "listener " + std::to_string(port_) +
-                       " 127.0.0.1\n"
-                       "allow_anonymous true\n"
+                       " 127.0.0.1\n" +
+                       (access_.empty() ? std::string("allow_anonymous true\n") : access_) +
                        // Sessions survive a broker restart: QoS 1 messages for a
                        // subscriber that has not reconnected yet are kept, not dropped.
                        "persistence true\n"

@@ -11,7 +11,9 @@ namespace lookout::test {
 class Broker {
  public:
   /// Starts mosquitto on 127.0.0.1 with a fresh port; throws if it does not come up.
-  explicit Broker(const TempDir& dir);
+  /// `access`: configuration lines in place of "allow_anonymous true" (password_file,
+  /// acl_file...); empty: anyone may do anything.
+  explicit Broker(const TempDir& dir, std::string access = "");
   int port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void stop() { process_->stop(); }
@@ -21,6 +23,7 @@ class Broker {
  private:
   void start();
   const TempDir& dir_;
+  std::string access_;
   int port_ = 0;
   std::unique_ptr<Process> process_;
 };

@@ -18,5 +18,7 @@ int status(const Args& args);
 int scan(const Args& args);
 /// lookout read SITE.toml DEVICE, or lookout read --tcp|--rtu ... --unit N --holding|--input START COUNT [--raw]
 int read(const Args& args);
+/// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE
+int provision(const Args& args);
 
 }  // namespace lookout::cli

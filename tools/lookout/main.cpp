@@ -18,6 +18,9 @@ constexpr const char* USAGE =
     "                                           poll one device of a site file once: decoded values\n"
     "  read (--tcp HOST:PORT | --rtu PATH ...) --unit N (--holding|--input|--coils) START COUNT [--raw]\n"
     "                                           registers as they are; --raw: hex and every word order\n"
+    "  provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE\n"
+    "                                           MQTT credentials: the gateway may publish only its own\n"
+    "                                           up/ and subscribe only to its own down/\n"
     "  sim set --control HOST:PORT DEVICE FIELD VALUE\n"
     "  sim get --control HOST:PORT DEVICE       talk to a running lookout-sim\n"
     "  sim list --control HOST:PORT\n";
@@ -36,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "status") return lookout::cli::status(args);
   if (command == "scan") return lookout::cli::scan(args);
   if (command == "read") return lookout::cli::read(args);
+  if (command == "provision") return lookout::cli::provision(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << USAGE;
     return 0;
