@@ -51,7 +51,8 @@ int scan(const Args& args) {
   try {
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (take_bus_option(args, i, options)) continue;
-      if (args[i] == "--units" && i + 1 < args.size()) {
+      if (args[i] == "--units") {
+        if (i + 1 >= args.size()) throw UsageError("--units needs FIRST-LAST, e.g. 1-16");
         units = parse_units(args[++i]);
       } else {
         throw UsageError("unknown argument \"" + args[i] + "\"");
