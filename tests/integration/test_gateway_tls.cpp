@@ -53,7 +53,7 @@ TEST_SUITE("integration.tls") {
     const std::string d = dir.path().string() + "/";
     // Plain listener for the test's probe; TLS listener for the gateway. A client that gives a
     // name must give its password.
-    Broker broker(dir, "listener " + std::to_string(tls_port) + " 127.0.0.1\ncafile " + d + "ca.crt\ncertfile " + d +
+    Broker broker(dir, "", "listener " + std::to_string(tls_port) + " 127.0.0.1\ncafile " + d + "ca.crt\ncertfile " + d +
                            "server.crt\nkeyfile " + d + "server.key\npassword_file " + d + "passwd\n");
     REQUIRE(wait_for_port(tls_port, std::chrono::seconds(5)));
     Process sim({bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--warmup-s", "0",
