@@ -20,5 +20,9 @@ int scan(const Args& args);
 int read(const Args& args);
 /// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE
 int provision(const Args& args);
+/// lookout bundle --board BOARD.toml --site SITE.toml --out DIR [--key KEY.pem] [--gateway BIN]
+int bundle(const Args& args);
+/// lookout flash BUNDLE --target DIR [--pubkey KEY.pem]
+int flash(const Args& args);
 
 }  // namespace lookout::cli

@@ -21,6 +21,10 @@ constexpr const char* USAGE =
     "  provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE\n"
     "                                           MQTT credentials: the gateway may publish only its own\n"
     "                                           up/ and subscribe only to its own down/\n"
+    "  bundle --board BOARD.toml --site SITE.toml --out DIR [--key KEY.pem] [--gateway BIN]\n"
+    "                                           a firmware bundle: gateway, board and site files, signed manifest\n"
+    "  flash BUNDLE --target DIR [--pubkey KEY.pem]\n"
+    "                                           install into the A/B slots under DIR; kept only if it self-tests\n"
     "  sim set --control HOST:PORT DEVICE FIELD VALUE\n"
     "  sim get --control HOST:PORT DEVICE       talk to a running lookout-sim\n"
     "  sim list --control HOST:PORT\n";
@@ -40,6 +44,8 @@ int main(int argc, char** argv) {
   if (command == "scan") return lookout::cli::scan(args);
   if (command == "read") return lookout::cli::read(args);
   if (command == "provision") return lookout::cli::provision(args);
+  if (command == "bundle") return lookout::cli::bundle(args);
+  if (command == "flash") return lookout::cli::flash(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << USAGE;
     return 0;
