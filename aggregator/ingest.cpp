@@ -9,6 +9,7 @@ namespace lookout::aggregator {
 
 Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) {
   for (auto& a : store_.alarms()) alarms_[a.key] = a;
+  last_alarm_id_ = store_.last_alarm_id();
 }
 
 wire::AlarmMessage Ingest::to_message(const AlarmRecord& a) const {
@@ -24,6 +25,7 @@ wire::AlarmMessage Ingest::to_message(const AlarmRecord& a) const {
   m.unit = a.unit;
   m.ts_ms = a.ts_ms;
   m.since_ms = a.alarm.since_ms;
+  m.id = a.alarm.id;
   return m;
 }
 
@@ -49,8 +51,11 @@ IngestResult Ingest::handle(std::string_view topic, std::string_view payload, st
       ++counters_.rejected;
       result.outcome = IngestResult::Outcome::rejected;
       result.reason = err->reason;
+      return result;
     }
-    return result;  // gateway health is issue #4's; validated and otherwise ignored here
+    store_.gateway_status(up->gateway, std::get<wire::GatewayStatus>(decoded).online, std::string(payload),
+                          received_ms);
+    return result;
   }
   return result;
 }
@@ -104,6 +109,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
     const auto t = apply_level(current, j.level, j.rule, r.ts_ms);
     if (!t) continue;
     AlarmRecord a{key, r.quantity, t->after, r.value, r.unit, r.ts_ms};
+    if (t->opened()) a.alarm.id = ++last_alarm_id_;
     changed[key] = a;
     record.alarm_changes.push_back(a);
     result.alarms.push_back(to_message(a));

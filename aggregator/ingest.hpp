@@ -38,6 +38,13 @@ class Ingest {
   /// Every point's current alarm, as the retained topic shows it.
   std::vector<wire::AlarmMessage> current_alarms() const;
 
+  /// The alarms as they stand, by point: what people act on (alarm_desk.hpp). Whoever
+  /// changes one stores it first.
+  std::map<PointKey, AlarmRecord>& alarm_book() { return alarms_; }
+  const std::map<PointKey, AlarmRecord>& alarm_book() const { return alarms_; }
+  /// The AlarmMessage of an alarm record, as the retained topic shows it.
+  wire::AlarmMessage message_of(const AlarmRecord& a) const { return to_message(a); }
+
  private:
   IngestResult handle_readings(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
   wire::AlarmMessage to_message(const AlarmRecord& a) const;
@@ -47,6 +54,7 @@ class Ingest {
   std::map<PointKey, AlarmRecord> alarms_;
   std::set<std::string> warned_;  ///< one log line per point for a unit mismatch
   IngestCounters counters_;
+  std::int64_t last_alarm_id_ = 0;  ///< ids are never reused, across restarts too
 };
 
 }  // namespace lookout::aggregator

@@ -269,7 +269,7 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
 }
 
 std::string encode(const AlarmMessage& m) {
-  return json{{"v", PROTOCOL_VERSION},
+  json j{{"v", PROTOCOL_VERSION},
               {"enterprise", m.enterprise},
               {"site", m.site},
               {"point", m.point},
@@ -280,8 +280,9 @@ std::string encode(const AlarmMessage& m) {
               {"value", m.value ? json(*m.value) : json(nullptr)},
               {"unit", m.unit},
               {"ts", m.ts_ms},
-              {"since", m.since_ms}}
-      .dump();
+              {"since", m.since_ms}};
+  if (m.id != 0) j["id"] = m.id;
+  return j.dump();
 }
 
 Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
@@ -302,6 +303,7 @@ Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
     m.unit = string_field(j, "", "unit", true);
     m.ts_ms = ts_field(j, "", "ts");
     m.since_ms = ts_field(j, "", "since");
+    if (const auto id = j.find("id"); id != j.end() && id->is_number_integer()) m.id = id->get<std::int64_t>();
     return m;
   });
 }

@@ -68,6 +68,7 @@ struct AlarmMessage {
   std::string unit;
   std::int64_t ts_ms = 0;     ///< time of the reading that decided
   std::int64_t since_ms = 0;  ///< when this level began
+  std::int64_t id = 0;        ///< the alarm (occurrence) id of the HTTP API; 0: none yet
 };
 
 /// A message that failed validation: what and where.

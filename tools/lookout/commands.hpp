@@ -14,5 +14,7 @@ int validate(const Args& args);
 int sim(const Args& args);
 /// lookout status [--api http://127.0.0.1:8080]
 int status(const Args& args);
+/// lookout token create|list|revoke ... --db AGGREGATOR.db
+int token(const Args& args);
 
 }  // namespace lookout::cli

@@ -11,7 +11,11 @@ constexpr const char* USAGE =
     "\n"
     "commands:\n"
     "  validate SITE.toml                       check a site file; every problem with file:line:column\n"
-    "  status [--api URL] [--site SITE]         live status of every point from the aggregator\n"
+    "  status [--api URL] [--token T] [--site SITE]\n"
+    "                                           live status of every point from the aggregator\n"
+    "  token create --role R --name N [--division D | --enterprise E] --db DB\n"
+    "  token list --db DB | token revoke ID --db DB\n"
+    "                                           API tokens (printed once, stored as SHA-256)\n"
     "  sim set --control HOST:PORT DEVICE FIELD VALUE\n"
     "  sim get --control HOST:PORT DEVICE       talk to a running lookout-sim\n"
     "  sim list --control HOST:PORT\n";
@@ -28,6 +32,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return lookout::cli::validate(args);
   if (command == "sim") return lookout::cli::sim(args);
   if (command == "status") return lookout::cli::status(args);
+  if (command == "token") return lookout::cli::token(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << USAGE;
     return 0;
