@@ -90,7 +90,8 @@ struct AggregatorApp::Impl {
     if (by_person != nullptr) {
       j["event"] = {{"kind", by_person->kind}, {"who", by_person->who}, {"comment", by_person->comment}};
     }
-    hub.publish("alarm", a.enterprise, a.site, j.dump());
+    // A token's name is any bytes its maker typed: replaced, never a throw.
+    hub.publish("alarm", a.enterprise, a.site, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   void on_message(const std::string& topic, const std::string& payload) {

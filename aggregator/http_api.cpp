@@ -20,7 +20,10 @@ constexpr int MAX_PAGE = 10000;      // [readings]
 constexpr int MAX_HISTORY = 500;     // [alarms] per history answer
 constexpr std::int64_t DAY_MS = 24LL * 3600 * 1000;
 
-HttpResponse ok(const json& j) { return {200, "application/json", j.dump() + "\n", {}, {}}; }
+/// Text from a request may be any bytes: never let it make dump() throw.
+std::string text_of(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+
+HttpResponse ok(const json& j) { return {200, "application/json", text_of(j), {}, {}}; }
 
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
@@ -117,7 +120,7 @@ void sample(std::string& out, const std::string& name, const std::string& labels
 }  // namespace
 
 HttpResponse json_error(int status, const std::string& message) {
-  return {status, "application/json", json{{"error", message}}.dump() + "\n", {}, {}};
+  return {status, "application/json", text_of(json{{"error", message}}), {}, {}};
 }
 
 std::map<std::string, std::string> parse_query(const std::string& query) {

@@ -121,6 +121,10 @@ TEST_SUITE("aggregator.http_api") {
     p = w.get("/api/v1/status?enterprise=xj-chem&site=plant-1", "regulator4302")["points"];
     CHECK(p.empty());
     CHECK(w.call("GET", "/api/v1/status?level=purple", "engineer").status == 400);
+    // bytes that are not UTF-8 come back in the error replaced, not as a 500
+    const auto bad = w.call("GET", "/api/v1/status?level=%ff", "engineer");
+    CHECK(bad.status == 400);
+    CHECK(json::parse(bad.body)["error"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos);
   }
 
   TEST_CASE("another's point and alarm do not exist for a token - actions it may not take are 403") {

@@ -194,4 +194,29 @@ TEST_SUITE("integration.http_api") {
     const auto m = http_request(d.http_port, "GET", "/metrics", "", d.token);
     CHECK(m.body.find("lookout_http_responses_total{code=\"429\"}") != std::string::npos);
   }
+
+  TEST_CASE("hostile requests get JSON errors and the server goes on") {
+    Deployment d;
+    // a body over 64 KiB
+    auto raw = http_raw(d.http_port, "POST /api/v1/alarms/1/ack HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n" +
+                                         std::string(70000, 'a'));
+    CHECK(raw.find("413") != std::string::npos);
+    CHECK(raw.find("{\"error\"") != std::string::npos);
+    // a token that is not one, with odd bytes: control characters are a malformed header
+    CHECK(http_raw(d.http_port, "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \x01\r\n\r\n")
+              .find("400") != std::string::npos);
+    CHECK(http_raw(d.http_port, "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\n\r\n")
+              .find("401") != std::string::npos);
+    CHECK(http_raw(d.http_port, "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n\r\n")
+              .find("401") != std::string::npos);
+    // paths and queries that are not what they should be
+    CHECK(http_request(d.http_port, "GET", "/api/v1/points/..%2f..%2fetc/x/y", "", d.token).status == 404);
+    CHECK(http_request(d.http_port, "GET", "/api/v1/status?level=%ff%00", "", d.token).status == 400);
+    // event-stream clients that come and go at once
+    for (int i = 0; i < 20; ++i) EventStreamClient gone(d.http_port, "/api/v1/events", d.token);
+    // THEN it still answers and still ingests
+    CHECK(d.aggregator->running());
+    d.sim_set("ch4-1", "ch4", "0.31");
+    CHECK(d.wait_status("ch4-1.ch4", [](const json& p) { return p["value"] == 0.31; }));
+  }
 }
