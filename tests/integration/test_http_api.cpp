@@ -146,6 +146,23 @@ TEST_SUITE("integration.http_api") {
     CHECK(kinds(alarm_by_id(d, id, d.token)) == std::vector<std::string>{"raised", "shelved", "escalated", "unshelved"});
   }
 
+  TEST_CASE("shelving runs out by itself: the alarm annunciates again") {
+    Deployment d;
+    EventStreamClient stream(d.http_port, "/api/v1/events", d.token);
+    d.sim_set("ch4-1", "ch4", "1.20");
+    REQUIRE(wait_alarm(d, [](const json& a) { return a["level"] == "orange"; }));
+    const auto id = open_alarm(d, CH4)["id"].get<std::int64_t>();
+    // WHEN shelved for 1 s
+    auto r = post(d, id, "shelve", {{"comment", "short test"}, {"duration_s", 1}}, d.token);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    // THEN within a few seconds it is active unacknowledged again, by the system
+    CHECK(wait_alarm(d, [](const json& a) { return a["state"] == "active_unacknowledged"; }));
+    CHECK(stream.wait_for("\"kind\":\"shelve_expired\"", std::chrono::seconds(5)));
+    const auto a = alarm_by_id(d, id, d.token);
+    CHECK(kinds(a) == std::vector<std::string>{"raised", "shelved", "shelve_expired"});
+    CHECK(a["events"][2]["who"] == "system");
+  }
+
   TEST_CASE("scopes over the wire: regulators by division - officers by enterprise - no token") {
     Deployment d;
     const auto zhuzhou = d.create_token("regulator", "zhuzhou", {"--division", "4302"});
