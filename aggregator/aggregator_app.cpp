@@ -82,13 +82,15 @@ struct AggregatorApp::Impl {
   }
 
   /// An alarm moved: the operator's terminal, the retained topic, the event stream.
+  /// Printed (the operator's notification) only when it pages: a quiet (backfilled) change
+  /// is stored and retained but not news.
   void announce(const wire::AlarmMessage& a, const AlarmEvent* by_person) {
-    print_alarm(a);
+    if (a.page) print_alarm(a);
     const std::string payload = wire::encode(a);
-    mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point), payload);
+    mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), payload);
     auto j = nlohmann::json::parse(payload);
     if (by_person != nullptr) {
-      j["event"] = {{"kind", by_person->kind}, {"who", by_person->who}, {"comment", by_person->comment}};
+      j["event"] = {{"action", by_person->action}, {"who", by_person->who}, {"comment", by_person->comment}};
     }
     // A token's name is any bytes its maker typed: replaced, never a throw.
     hub.publish("alarm", a.enterprise, a.site, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -106,26 +108,55 @@ struct AggregatorApp::Impl {
       log::warn("ingest", "rejected message on " + topic + ": " + r.reason);
       return;
     }
-    for (const auto& a : r.alarms) {
-      // Every alarm change from a reading is a change of the point's level.
-      hub.publish("level", a.enterprise, a.site,
-                  nlohmann::json{{"enterprise", a.enterprise},
-                                 {"site", a.site},
-                                 {"point", a.point},
-                                 {"quantity", a.quantity},
-                                 {"level", wire::to_string(a.level)},
-                                 {"value", a.value ? nlohmann::json(*a.value) : nlohmann::json(nullptr)},
-                                 {"unit", a.unit},
-                                 {"ts", a.ts_ms}}
-                      .dump());
+    publish(r.alarms);
+  }
+
+  /// Alarm changes no person made (readings, silence, a last will): each one is a change
+  /// of its alarm; a process rule's alarm is also a change of the point's level.
+  void publish(const std::vector<wire::AlarmMessage>& alarms) {
+    for (const auto& a : alarms) {
+      if (a.kind != "comm_loss" && a.kind != "sensor_fault") {
+        hub.publish("level", a.enterprise, a.site,
+                    nlohmann::json{{"enterprise", a.enterprise},
+                                   {"site", a.site},
+                                   {"point", a.point},
+                                   {"kind", a.kind},
+                                   {"quantity", a.quantity},
+                                   {"level", wire::to_string(a.level)},
+                                   {"value", a.value ? nlohmann::json(*a.value) : nlohmann::json(nullptr)},
+                                   {"unit", a.unit},
+                                   {"ts", a.ts_ms}}
+                        .dump());
+      }
       announce(a, nullptr);
+    }
+  }
+
+  /// Once a second: communication loss; once an hour: retention.
+  void watch(std::int64_t now_ms) {
+    if (now_ms - last_watch_ms < 1000) return;
+    last_watch_ms = now_ms;
+    try {
+      publish(ingest.tick(now_ms));
+      if (now_ms - last_prune_ms >= 3'600'000) {
+        last_prune_ms = now_ms;
+        const auto& keep = config.retention;
+        const auto r = store.prune(now_ms, std::int64_t{keep.raw_days} * 86'400'000,
+                                   std::int64_t{keep.hourly_days} * 86'400'000);
+        if (r.readings_deleted > 0 || r.hours_deleted > 0) {
+          log::info("retention", std::to_string(r.readings_deleted) + " raw readings summarised into hours and "
+                                 "deleted, " + std::to_string(r.hours_deleted) + " hourly rows deleted");
+        }
+      }
+    } catch (const std::exception& e) {
+      log::error("aggregator", std::string("periodic work failed: ") + e.what());
     }
   }
 
   /// After every (re)connection: the retained alarm topics show what the database holds.
   void republish_alarms() {
     for (const auto& a : ingest.current_alarms()) {
-      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point), wire::encode(a));
+      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), wire::encode(a));
     }
   }
 
@@ -136,6 +167,7 @@ struct AggregatorApp::Impl {
     } catch (const std::exception& e) {
       log::error("alarms", std::string("shelving expiry not stored: ") + e.what());
     }
+    watch(utc_ms());
     timer.expires_after(std::chrono::milliseconds(250));
     timer.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) tick();
@@ -153,6 +185,8 @@ struct AggregatorApp::Impl {
   HttpServer server;
   MqttLink mqtt;
   boost::asio::steady_timer timer{io};
+  std::int64_t last_watch_ms = 0;
+  std::int64_t last_prune_ms = 0;
 };
 
 AggregatorApp::AggregatorApp(AggregatorConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}

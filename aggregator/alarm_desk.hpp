@@ -40,11 +40,16 @@ class AlarmDesk {
   DeskResult act(std::int64_t id, AlarmAction action, const std::string& who, const std::string& comment,
                  std::int64_t duration_ms, std::int64_t now_ms);
 
+  /// Resets the latch of alarm `id` (a threshold alarm whose rule latches, e.g. a methane
+  /// power cut), as Ingest::reset_latch; audited as `latch_reset` with who and comment.
+  /// 409 when it is not latched or the value is still at the latching level.
+  DeskResult reset_latch(std::int64_t id, const std::string& who, const std::string& comment, std::int64_t now_ms);
+
   /// Unshelves every alarm whose shelving ran out by `now_ms`; returns how many.
   int expire(std::int64_t now_ms);
 
  private:
-  AlarmEvent commit(AlarmRecord& record, const AlarmTransition& t, const std::string& kind, const std::string& who,
+  AlarmEvent commit(AlarmRecord& record, const AlarmTransition& t, const std::string& action, const std::string& who,
                     const std::string& comment, std::int64_t now_ms);
 
   Ingest& ingest_;

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "aggregator/rules.hpp"
+#include "aggregator/rules/derived.hpp"
+#include "aggregator/rules/point_rules.hpp"
+#include "aggregator/rules/rollup.hpp"
 
 namespace lookout::aggregator {
 
@@ -29,6 +32,53 @@ struct ThresholdOverride {
   Scope scope;
   std::string quantity;
   ThresholdRule rule;
+  Delays delays;
+  Level latch_at = Level::normal;  ///< normal: no latch (methane keeps its power-cut latch unless overridden)
+  bool latch_set = false;
+};
+
+/// `[[rate]]`: replaces (or with enabled = false removes) a quantity's rate rule.
+struct RateOverride {
+  Scope scope;
+  std::string quantity;
+  bool enabled = true;
+  RateRule rule;
+};
+
+struct TangentAngleOverride {
+  Scope scope;
+  std::string quantity;
+  TangentAngleRule rule;
+};
+
+/// `[[accumulation]]`: replaces the window of the same length, or adds one.
+struct AccumulationOverride {
+  Scope scope;
+  std::string quantity;
+  AccumulationRule rule;
+};
+
+/// `[[comm_loss]]`: each field set overrides the less specific entries.
+struct CommLossOverride {
+  Scope scope;
+  std::optional<double> multiple;
+  std::optional<std::int64_t> period_ms;
+  std::optional<std::int64_t> default_period_ms;
+  std::optional<std::int64_t> min_timeout_ms;
+  std::optional<Level> level;
+};
+
+/// `[[derived]]`: a derived point of one site and its installation record.
+struct DerivedPoint {
+  std::string enterprise;
+  std::string site;
+  DerivedRule rule;
+};
+
+/// `[retention]`: how long history is kept.
+struct Retention {
+  int raw_days = 90;      ///< [d] raw readings
+  int hourly_days = 730;  ///< [d] hourly min/max/mean
 };
 
 /// `[[enterprises]]`: where an enterprise and its sites are, for regulators' scopes.
@@ -52,6 +102,14 @@ struct AggregatorConfig {
   std::filesystem::path database;
   std::vector<MethanePlacement> methane;
   std::vector<ThresholdOverride> thresholds;
+  std::vector<RateOverride> rates;
+  std::vector<TangentAngleOverride> tangent_angles;
+  std::vector<AccumulationOverride> accumulations;
+  std::vector<CommLossOverride> comm_loss;
+  std::vector<DerivedPoint> derived;
+  Level sensor_fault_level = Level::yellow;
+  RollupRule rollup;
+  Retention retention;
 };
 
 /// Throws config::ConfigErrors listing every problem with file:line:column.
@@ -60,7 +118,13 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
 
 /// The rule for a point: the most specific threshold override for its quantity, else the
 /// methane rule for its location, else the built-in rule; nullopt when none applies.
-std::optional<ThresholdRule> rule_for(const AggregatorConfig& config, std::string_view enterprise,
+std::optional<ThresholdRule> rule_for(
+    const AggregatorConfig& config, std::string_view enterprise, std::string_view site, std::string_view point,
+    std::string_view quantity);
+
+/// Every rule of a point: the built-in set of its quantity (rules/defaults.hpp) with the
+/// most specific override of each kind applied.
+PointRules point_rules_for(const AggregatorConfig& config, std::string_view enterprise,
                                       std::string_view site, std::string_view point, std::string_view quantity);
 
 }  // namespace lookout::aggregator

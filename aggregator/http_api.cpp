@@ -18,7 +18,6 @@ namespace {
 constexpr int DEFAULT_PAGE = 1000;   // [readings]
 constexpr int MAX_PAGE = 10000;      // [readings]
 constexpr int MAX_HISTORY = 500;     // [alarms] per history answer
-constexpr std::int64_t DAY_MS = 24LL * 3600 * 1000;
 
 /// Text from a request may be any bytes: never let it make dump() throw.
 std::string text_of(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
@@ -63,6 +62,7 @@ json alarm_json(const AlarmRecord& a) {
          {"enterprise", a.key.enterprise},
          {"site", a.key.site},
          {"point", a.key.point},
+         {"kind", to_string(a.kind)},
          {"quantity", a.quantity},
          {"level", wire::to_string(a.alarm.level)},
          {"state", to_string(a.alarm.state)},
@@ -77,7 +77,7 @@ json alarm_json(const AlarmRecord& a) {
 
 json event_json(const AlarmEvent& e) {
   return json{{"ts", e.ts_ms},
-              {"kind", e.kind},
+              {"action", e.action},
               {"from_level", wire::to_string(e.from_level)},
               {"to_level", wire::to_string(e.to_level)},
               {"from_state", to_string(e.from_state)},
@@ -283,9 +283,14 @@ HttpResponse HttpApi::point(const Principal& who, const std::vector<std::string>
   if (!latest) return missing;
   if (parts.size() == 6) {
     json j = latest_json(*latest);
+    // Every rule kind's alarm of the point; `alarm` is its threshold alarm, as before rule kinds.
+    json alarms = json::array();
     for (const auto& [k, a] : ingest_.alarm_book()) {
-      if (k == key && a.alarm.id != 0) j["alarm"] = alarm_json(a);
+      if (k.point != key || a.alarm.id == 0) continue;
+      alarms.push_back(alarm_json(a));
+      if (k.kind == RuleKind::threshold) j["alarm"] = alarm_json(a);
     }
+    if (!alarms.empty()) j["alarms"] = std::move(alarms);
     return ok(j);
   }
   const auto q = parse_query(query);
@@ -357,8 +362,9 @@ HttpResponse HttpApi::alarms(const Principal& who, const std::string& query, std
   }
   for (const auto& [k, a] : ingest_.alarm_book()) {
     if (a.alarm.state == AlarmState::normal) continue;
-    if (!can_see(who, divisions_, k.enterprise, k.site)) continue;
-    if (!filter("enterprise", k.enterprise) || !filter("site", k.site) ||
+    if (!can_see(who, divisions_, k.point.enterprise, k.point.site)) continue;
+    if (!filter("enterprise", k.point.enterprise) || !filter("site", k.point.site) ||
+        !filter("kind", std::string(to_string(k.kind))) ||
         !filter("state", std::string(to_string(a.alarm.state))) ||
         !filter("level", std::string(wire::to_string(a.alarm.level)))) {
       continue;
@@ -381,7 +387,7 @@ HttpResponse HttpApi::alarm(const Principal& who, std::int64_t id) const {
     // A closed alarm whose point has alarmed again since: its last event tells its end.
     const auto& last = events.back();
     j = json{{"id", id},         {"enterprise", key.enterprise},
-             {"site", key.site}, {"point", key.point},
+             {"site", key.site}, {"point", key.point}, {"kind", to_string(last.kind)},
              {"level", wire::to_string(last.to_level)}, {"state", to_string(last.to_state)},
              {"rule", last.rule}, {"since", events.front().ts_ms}};
   }
@@ -405,9 +411,9 @@ HttpResponse HttpApi::alarm_action(const Principal& who, std::int64_t id, const 
     a = AlarmAction::remove_from_service;
   } else if (action == "return-to-service") {
     a = AlarmAction::return_to_service;
-  } else {
+  } else if (action != "reset") {
     return json_error(404, "no such action: " + action + "; use ack, shelve, unshelve, out-of-service, "
-                                                         "return-to-service");
+                                                         "return-to-service, reset");
   }
   // Whether it exists is the scope's business first: 404 for what cannot be seen.
   const auto current = desk_.find(id);
@@ -416,7 +422,8 @@ HttpResponse HttpApi::alarm_action(const Principal& who, std::int64_t id, const 
   if ((!current && events.empty()) || !can_see(who, divisions_, key.enterprise, key.site)) {
     return json_error(404, "no such alarm: " + std::to_string(id));
   }
-  const bool service = a == AlarmAction::remove_from_service || a == AlarmAction::return_to_service;
+  const bool service =
+      action != "reset" && (a == AlarmAction::remove_from_service || a == AlarmAction::return_to_service);
   if (!can_act(who) || (service && !can_take_out_of_service(who))) {
     return json_error(403, "a " + std::string(to_string(who.role)) + " token may not " + action + " alarms");
   }
@@ -439,7 +446,8 @@ HttpResponse HttpApi::alarm_action(const Principal& who, std::int64_t id, const 
     }
     duration_ms = s * 1000;
   }
-  const auto r = desk_.act(id, a, who_of(who), comment, duration_ms, now_ms);
+  const auto r = action == "reset" ? desk_.reset_latch(id, who_of(who), comment, now_ms)
+                                   : desk_.act(id, a, who_of(who), comment, duration_ms, now_ms);
   if (r.status != 200) return json_error(r.status, r.error);
   json out = alarm_json(*r.alarm);
   out["event"] = event_json(*r.event);

@@ -1,15 +1,65 @@
 #include "aggregator/ingest.hpp"
 
+#include <algorithm>
+
 #include "aggregator/alarm.hpp"
 #include "aggregator/rules.hpp"
+#include "aggregator/rules/rollup.hpp"
 #include "firmware/log.hpp"
 #include "firmware/wire/topics.hpp"
 
 namespace lookout::aggregator {
+namespace {
+
+/// The kinds that judge the process (the value itself), as against data loss and faults.
+bool is_process(RuleKind k) { return k != RuleKind::comm_loss && k != RuleKind::sensor_fault; }
+
+}  // namespace
+
+/// The alarms one batch (or one tick) moves, applied to alarms_ only once stored.
+struct Ingest::Batch {
+  std::map<AlarmKey, AlarmRecord> changed;  ///< the working copy
+  std::vector<AlarmRecord> changes;         ///< every transition, in order
+  std::map<AlarmKey, Level> level_before;   ///< each moved alarm's level when the batch began
+  std::set<AlarmKey> rose;                  ///< alarms that went up at some point in it
+};
 
 Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) {
-  for (auto& a : store_.alarms()) alarms_[a.key] = a;
+  for (auto& a : store_.alarms()) alarms_[a.alarm_key()] = a;
   last_alarm_id_ = store_.last_alarm_id();
+  // Points known before a restart: watched for communication loss from the first tick on.
+  for (const auto& v : store_.latest()) point_entry(v.key, v.reading.quantity, v.gateway);
+}
+
+Ingest::PointEntry& Ingest::point_entry(const PointKey& key, const std::string& quantity,
+                                        const std::string& gateway) {
+  auto it = points_.find(key);
+  if (it != points_.end() && it->second.quantity == quantity) {
+    it->second.gateway = gateway;
+    return it->second;
+  }
+  PointEntry e{quantity, gateway, point_rules_for(config_, key.enterprise, key.site, key.point, quantity), {}};
+  // Hysteresis and latches start from the stored alarms, so a restart changes no level.
+  for (const auto& [k, a] : alarms_) {
+    if (k.point != key) continue;
+    if (k.kind == RuleKind::threshold) {
+      e.state.threshold_judged = a.alarm.level;
+      e.state.delay.shown = a.alarm.level;
+      if (e.rules.threshold && e.rules.threshold->latch_at != Level::normal &&
+          a.alarm.level >= e.rules.threshold->latch_at) {
+        e.state.latch = {true, a.alarm.since_ms};
+      }
+    } else if (k.kind == RuleKind::rate || k.kind == RuleKind::tangent_angle) {
+      e.state.judged[k.kind] = a.alarm.level;
+    } else if (k.kind == RuleKind::accumulation) {
+      e.state.accumulation_judged.assign(e.rules.accumulations.size(), a.alarm.level);
+    }
+  }
+  if (it != points_.end()) {
+    it->second = std::move(e);
+    return it->second;
+  }
+  return points_.emplace(key, std::move(e)).first->second;
 }
 
 wire::AlarmMessage Ingest::to_message(const AlarmRecord& a) const {
@@ -26,6 +76,8 @@ wire::AlarmMessage Ingest::to_message(const AlarmRecord& a) const {
   m.ts_ms = a.ts_ms;
   m.since_ms = a.alarm.since_ms;
   m.id = a.alarm.id;
+  m.kind = std::string(to_string(a.kind));
+  m.page = !a.quiet;
   return m;
 }
 
@@ -33,6 +85,23 @@ std::vector<wire::AlarmMessage> Ingest::current_alarms() const {
   std::vector<wire::AlarmMessage> out;
   for (const auto& [k, a] : alarms_) out.push_back(to_message(a));
   return out;
+}
+
+wire::Level Ingest::site_level(std::string_view enterprise, std::string_view site) const {
+  // per quantity, per point: the highest process level
+  std::map<std::string, std::map<std::string, Level>> by_quantity;
+  for (const auto& [k, a] : alarms_) {
+    if (k.point.enterprise != enterprise || k.point.site != site || !is_process(k.kind)) continue;
+    auto& l = by_quantity[a.quantity][k.point.point];
+    l = std::max(l, a.alarm.level);
+  }
+  std::vector<Level> quantities;
+  for (const auto& [q, points] : by_quantity) {
+    std::vector<Level> levels;
+    for (const auto& [p, l] : points) levels.push_back(l);
+    quantities.push_back(quantity_level(levels, config_.rollup));
+  }
+  return aggregator::site_level(quantities);
 }
 
 IngestResult Ingest::handle(std::string_view topic, std::string_view payload, std::int64_t received_ms) {
@@ -45,19 +114,55 @@ IngestResult Ingest::handle(std::string_view topic, std::string_view payload, st
     return result;
   }
   if (up->kind == "readings") return handle_readings(up->gateway, payload, received_ms);
-  if (up->kind == "status") {
-    const auto decoded = wire::decode_status(payload);
-    if (const auto* err = std::get_if<wire::DecodeError>(&decoded)) {
-      ++counters_.rejected;
-      result.outcome = IngestResult::Outcome::rejected;
-      result.reason = err->reason;
-      return result;
-    }
-    store_.gateway_status(up->gateway, std::get<wire::GatewayStatus>(decoded).online, std::string(payload),
-                          received_ms);
-    return result;
-  }
+  if (up->kind == "status") return handle_status(up->gateway, payload, received_ms);
   return result;
+}
+
+void Ingest::apply(Batch& batch, const PointKey& key, RuleKind kind, const std::string& quantity, Level level,
+                   const std::string& rule, std::optional<double> value, const std::string& unit,
+                   std::int64_t ts_ms) {
+  const AlarmKey ak{key, kind};
+  Alarm current;
+  if (const auto c = batch.changed.find(ak); c != batch.changed.end()) {
+    current = c->second.alarm;
+  } else if (const auto it = alarms_.find(ak); it != alarms_.end()) {
+    current = it->second.alarm;
+  }
+  const auto t = apply_level(current, level, rule, ts_ms);
+  if (!t) return;
+  batch.level_before.emplace(ak, current.level);
+  if (t->raised()) batch.rose.insert(ak);
+  AlarmRecord a{key, kind, quantity, t->after, value, unit, ts_ms, false};
+  // A new occurrence gets a new id, whatever opened it: a reading, a tick, a last will.
+  if (t->opened()) a.alarm.id = ++last_alarm_id_;
+  batch.changed[ak] = a;
+  batch.changes.push_back(std::move(a));
+}
+
+void Ingest::judge_derived(Batch& batch, const PointKey& input, double value, std::int64_t ts_ms) {
+  bool is_input = false;
+  for (const auto& d : config_.derived) {
+    if (d.enterprise != input.enterprise || d.site != input.site) continue;
+    if (std::find(d.rule.inputs.begin(), d.rule.inputs.end(), input.point) == d.rule.inputs.end()) continue;
+    if (!is_input) derived_inputs_[input] = value;
+    is_input = true;
+    std::map<std::string, double> inputs;
+    for (const auto& p : d.rule.inputs) {
+      if (const auto it = derived_inputs_.find({d.enterprise, d.site, p}); it != derived_inputs_.end()) {
+        inputs[p] = it->second;
+      }
+    }
+    const auto v = derive(d.rule, inputs);
+    if (!v) continue;
+    const PointKey key{d.enterprise, d.site, d.rule.point};
+    Level& held = derived_judged_[key];
+    if (held == Level::normal) {
+      if (const auto it = alarms_.find({key, RuleKind::derived}); it != alarms_.end()) held = it->second.alarm.level;
+    }
+    held = level_of(d.rule.lines, *v, held);
+    apply(batch, key, RuleKind::derived, std::string(to_string(d.rule.kind)), held, d.rule.lines.name, v, "m",
+          ts_ms);
+  }
 }
 
 IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string_view payload,
@@ -83,43 +188,172 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
     return result;
   }
 
-  IngestRecord record{gw, &batch, received_ms, {}, {}};
-  std::map<PointKey, AlarmRecord> changed;
+  // Stored and judged in time order: a backfill comes as it was kept, and a window must see
+  // its values in the order they were measured.
+  std::stable_sort(batch.readings.begin(), batch.readings.end(),
+                   [](const wire::Reading& a, const wire::Reading& b) { return a.ts_ms < b.ts_ms; });
+
+  IngestRecord record{gw, &batch, received_ms, {}, {}, {}};
+  // A batch numbered past the next expected one reveals a gap; late batches fill it later.
+  const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
+  auto known = max_seq_.find(gw_id);
+  std::optional<std::uint64_t> max_seq;
+  if (known != max_seq_.end()) {
+    max_seq = known->second;
+  } else {
+    max_seq = store_.max_seq(gw);
+  }
+  if (max_seq && batch.seq > *max_seq + 1) {
+    record.gaps.push_back({gw, *max_seq + 1, batch.seq - 1, received_ms, batch.seq - 1 - *max_seq});
+  }
+
+  Batch work;
   record.levels.reserve(batch.readings.size());
   for (const auto& r : batch.readings) {
     const PointKey key{gw.enterprise, gw.site, r.point};
-    // Earlier readings of this batch count: the working copy first, then what is stored.
-    Alarm current;
-    if (const auto c = changed.find(key); c != changed.end()) {
-      current = c->second.alarm;
-    } else if (const auto it = alarms_.find(key); it != alarms_.end()) {
-      current = it->second.alarm;
+    auto& entry = point_entry(key, r.quantity, gw.gateway);
+    const Evaluation ev = evaluate(entry.rules, entry.state, r, received_ms);
+    if (!ev.note.empty() && r.is_valid() && warned_.insert(r.point).second) {
+      log::warn("rules", gw.enterprise + "/" + gw.site + " " + r.point + ": " + ev.note);
     }
-    const auto rule = rule_for(config_, gw.enterprise, gw.site, r.point, r.quantity);
-    if (!rule) {
-      record.levels.push_back(current.level);
-      continue;
+    for (const auto& k : ev.levels) apply(work, key, k.kind, r.quantity, k.level, k.rule, k.value, k.unit, r.ts_ms);
+    // A reading ends a communication loss at once, not at the next tick.
+    if (const auto c = alarms_.find({key, RuleKind::comm_loss});
+        c != alarms_.end() && c->second.alarm.level != Level::normal) {
+      const auto j = judge_comm(entry.rules.comm, entry.state.comm, received_ms);
+      apply(work, key, RuleKind::comm_loss, r.quantity, j.level, j.rule.empty() ? "comm" : j.rule, std::nullopt, "",
+            received_ms);
     }
-    const Judgement j = judge(*rule, r, current.level);
-    if (!j.judged && r.is_valid() && warned_.insert(r.point).second) {
-      log::warn("rules", gw.enterprise + "/" + gw.site + " " + r.point + ": " + j.note);
+    if (ev.in_order && r.is_valid()) judge_derived(work, key, *r.value, r.ts_ms);
+    // The level stored with the reading: the highest process alarm of the point after it.
+    Level level = Level::normal;
+    for (const RuleKind kind : {RuleKind::threshold, RuleKind::rate, RuleKind::tangent_angle, RuleKind::accumulation}) {
+      const AlarmKey ak{key, kind};
+      if (const auto c = work.changed.find(ak); c != work.changed.end()) {
+        level = std::max(level, c->second.alarm.level);
+      } else if (const auto it = alarms_.find(ak); it != alarms_.end()) {
+        level = std::max(level, it->second.alarm.level);
+      }
     }
-    record.levels.push_back(j.level);
-    if (!j.judged) continue;
-    const auto t = apply_level(current, j.level, j.rule, r.ts_ms);
-    if (!t) continue;
-    AlarmRecord a{key, r.quantity, t->after, r.value, r.unit, r.ts_ms};
-    if (t->opened()) a.alarm.id = ++last_alarm_id_;
-    changed[key] = a;
-    record.alarm_changes.push_back(a);
-    result.alarms.push_back(to_message(a));
+    record.levels.push_back(level);
   }
+  // An alarm that rose and fell back inside a backfill is history, not news: it is kept with
+  // its events but marked so that notifications skip it.
+  if (batch.backfill) {
+    const auto rose_and_fell = [&](const AlarmKey& k) {
+      return work.rose.contains(k) && work.changed.at(k).alarm.level <= work.level_before.at(k);
+    };
+    for (auto& a : work.changes) a.quiet = rose_and_fell(a.alarm_key());
+    for (auto& [k, a] : work.changed) a.quiet = rose_and_fell(k);
+  }
+  record.alarm_changes = work.changes;
   store_.ingest(record);  // throws before anything is counted or changed if the database refuses
-  for (auto& [k, a] : changed) alarms_[k] = std::move(a);
+  for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
+  for (const auto& a : work.changes) result.alarms.push_back(to_message(a));
+  max_seq_[gw_id] = std::max(max_seq.value_or(0), batch.seq);
   ++counters_.accepted;
+  counters_.gaps += record.gaps.size();
   counters_.readings += batch.readings.size();
   result.outcome = IngestResult::Outcome::accepted;
   return result;
+}
+
+IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_view payload,
+                                   std::int64_t received_ms) {
+  IngestResult result;
+  const auto decoded = wire::decode_status(payload);
+  if (const auto* err = std::get_if<wire::DecodeError>(&decoded)) {
+    ++counters_.rejected;
+    result.outcome = IngestResult::Outcome::rejected;
+    result.reason = err->reason;
+    return result;
+  }
+  const auto& status = std::get<wire::GatewayStatus>(decoded);
+  if (status.gateway != gw.gateway) {
+    ++counters_.rejected;
+    result.outcome = IngestResult::Outcome::rejected;
+    result.reason = "gateway: \"" + status.gateway + "\" does not match the topic's gateway \"" + gw.gateway + "\"";
+    return result;
+  }
+  store_.gateway_status(gw, status.online, std::string(payload), received_ms);
+  result.outcome = IngestResult::Outcome::accepted;
+  // online = false is the last will (or a clean stop): every point of the gateway has lost
+  // its data path. online = true ends that; each point's own silence still counts.
+  Batch work;
+  for (auto& [key, e] : points_) {
+    if (key.enterprise != gw.enterprise || key.site != gw.site || e.gateway != gw.gateway) continue;
+    if (status.online && !e.state.comm.gateway_offline) continue;
+    e.state.comm.gateway_offline = !status.online;
+    const auto j = judge_comm(e.rules.comm, e.state.comm, received_ms);
+    apply(work, key, RuleKind::comm_loss, e.quantity, j.level, j.rule, std::nullopt, "", received_ms);
+  }
+  store_.record_alarms(work.changes);
+  for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
+  for (const auto& a : work.changes) result.alarms.push_back(to_message(a));
+  return result;
+}
+
+std::vector<wire::AlarmMessage> Ingest::tick(std::int64_t now_ms) {
+  Batch work;
+  for (auto& [key, e] : points_) {
+    // Known from before a restart, not heard since: the silence is counted from now.
+    if (e.state.comm.last_received_ms < 0) e.state.comm.last_received_ms = now_ms;
+    const auto j = judge_comm(e.rules.comm, e.state.comm, now_ms);
+    apply(work, key, RuleKind::comm_loss, e.quantity, j.level, j.rule.empty() ? "comm" : j.rule, std::nullopt, "",
+          now_ms);
+  }
+  store_.record_alarms(work.changes);
+  for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
+  std::vector<wire::AlarmMessage> out;
+  for (const auto& a : work.changes) out.push_back(to_message(a));
+  return out;
+}
+
+LatchResetResult Ingest::reset_latch(const PointKey& point, std::int64_t now_ms, const std::string& who,
+                                     const std::string& comment) {
+  LatchResetResult out;
+  const auto it = points_.find(point);
+  if (it == points_.end() || !it->second.rules.threshold) {
+    out.reason = "no threshold rule watches " + point.point;
+    return out;
+  }
+  auto& e = it->second;
+  const auto r = aggregator::reset_latch(e.rules.threshold->latch_at, e.state.latch, e.state.threshold_judged);
+  out.done = r.done;
+  out.reason = r.reason;
+  if (!r.done) return out;
+  Batch work;
+  apply(work, point, RuleKind::threshold, e.quantity, e.state.delay.shown, e.rules.threshold->rule.name,
+        std::nullopt, "", now_ms);
+  if (who.empty()) {
+    store_.record_alarms(work.changes);
+  } else {
+    // A person's reset: one audited event, whether or not the level moves with it.
+    const AlarmKey ak{point, RuleKind::threshold};
+    const auto old = alarms_.find(ak);
+    AlarmRecord before;
+    if (old != alarms_.end()) before = old->second;
+    const AlarmRecord now = work.changes.empty() ? before : work.changes.back();
+    AlarmEvent ev;
+    ev.alarm_id = now.alarm.id;
+    ev.key = point;
+    ev.kind = RuleKind::threshold;
+    ev.ts_ms = now_ms;
+    ev.action = "latch_reset";
+    ev.from_level = before.alarm.level;
+    ev.to_level = now.alarm.level;
+    ev.from_state = before.alarm.state;
+    ev.to_state = now.alarm.state;
+    ev.rule = now.alarm.rule;
+    ev.value = now.value;
+    ev.who = who;
+    ev.comment = comment;
+    if (old != alarms_.end() || !work.changes.empty()) store_.record_alarm_action(now, ev);
+    out.event = ev;
+  }
+  for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
+  for (const auto& a : work.changes) out.alarms.push_back(to_message(a));
+  return out;
 }
 
 }  // namespace lookout::aggregator

@@ -1,14 +1,19 @@
 #pragma once
 // Turns one MQTT message into stored readings and alarm changes. No network, no clock:
-// the caller hands in the topic, the payload and the time it arrived.
+// the caller hands in the topic, the payload and the time it arrived, and calls tick(now)
+// now and then so that silence (communication loss) is noticed.
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "aggregator/config.hpp"
+#include "aggregator/rules/latch.hpp"
+#include "aggregator/rules/point_rules.hpp"
 #include "aggregator/store.hpp"
 #include "firmware/wire/messages.hpp"
 
@@ -17,7 +22,7 @@ namespace lookout::aggregator {
 struct IngestResult {
   enum class Outcome { accepted, duplicate, rejected, ignored } outcome = Outcome::ignored;
   std::string reason;                         ///< why rejected: what and where
-  std::vector<wire::AlarmMessage> alarms;     ///< to publish, retained, in order
+  std::vector<wire::AlarmMessage> alarms;     ///< to publish, retained, in order; page = false: do not notify
 };
 
 struct IngestCounters {
@@ -25,33 +30,70 @@ struct IngestCounters {
   std::uint64_t duplicates = 0;
   std::uint64_t rejected = 0;
   std::uint64_t readings = 0;
+  std::uint64_t gaps = 0;  ///< sequence gaps seen
+};
+
+/// The answer to a person's latch reset.
+struct LatchResetResult {
+  bool done = false;
+  std::string reason;                      ///< why refused
+  std::vector<wire::AlarmMessage> alarms;  ///< what the reset changed, to publish
+  std::optional<AlarmEvent> event;         ///< with `who`: the audit event recorded
 };
 
 class Ingest {
  public:
-  /// Loads the alarm states kept in `store`, so alarms survive restarts.
+  /// Loads the alarm states kept in `store`, so alarms (and latches) survive restarts.
   Ingest(const AggregatorConfig& config, Store& store);
 
   IngestResult handle(std::string_view topic, std::string_view payload, std::int64_t received_ms);
+  /// Judges communication loss at `now_ms` [ms UTC, aggregator's clock]; returns the changes.
+  std::vector<wire::AlarmMessage> tick(std::int64_t now_ms);
+  /// A person resets a latched alarm (a methane power cut) of a point's threshold rule.
+  /// With `who` (a person, via the HTTP API) the change is audited as `latch_reset` with
+  /// who and comment, in one event; without, as a plain level change by the system.
+  LatchResetResult reset_latch(const PointKey& point, std::int64_t now_ms, const std::string& who = "",
+                               const std::string& comment = "");
 
   const IngestCounters& counters() const { return counters_; }
-  /// Every point's current alarm, as the retained topic shows it.
+  /// Every alarm as it stands, as the retained topics show them.
   std::vector<wire::AlarmMessage> current_alarms() const;
+  /// A site's level (GB 39496 5.5.4): each quantity rolled up from its points' process
+  /// alarms (threshold, rate, tangent angle, accumulation, derived), then the highest.
+  wire::Level site_level(std::string_view enterprise, std::string_view site) const;
 
-  /// The alarms as they stand, by point: what people act on (alarm_desk.hpp). Whoever
+  /// The alarms as they stand, by point and rule kind: what people act on (alarm_desk.hpp). Whoever
   /// changes one stores it first.
-  std::map<PointKey, AlarmRecord>& alarm_book() { return alarms_; }
-  const std::map<PointKey, AlarmRecord>& alarm_book() const { return alarms_; }
+  std::map<AlarmKey, AlarmRecord>& alarm_book() { return alarms_; }
+  const std::map<AlarmKey, AlarmRecord>& alarm_book() const { return alarms_; }
   /// The AlarmMessage of an alarm record, as the retained topic shows it.
   wire::AlarmMessage message_of(const AlarmRecord& a) const { return to_message(a); }
 
  private:
+  struct PointEntry {
+    std::string quantity;
+    std::string gateway;
+    PointRules rules;
+    PointState state;
+  };
+  struct Batch;  // the working state of one batch
+
   IngestResult handle_readings(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
+  IngestResult handle_status(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
+  PointEntry& point_entry(const PointKey& key, const std::string& quantity, const std::string& gateway);
+  /// Applies a level to the alarm (key, kind); records the change in `batch` when it moves.
+  void apply(Batch& batch, const PointKey& key, RuleKind kind, const std::string& quantity, Level level,
+             const std::string& rule, std::optional<double> value, const std::string& unit, std::int64_t ts_ms);
+  void judge_derived(Batch& batch, const PointKey& input, double value, std::int64_t ts_ms);
   wire::AlarmMessage to_message(const AlarmRecord& a) const;
 
   const AggregatorConfig& config_;
   Store& store_;
-  std::map<PointKey, AlarmRecord> alarms_;
+  std::map<AlarmKey, AlarmRecord> alarms_;
+  std::map<PointKey, PointEntry> points_;
+  std::map<PointKey, double> derived_inputs_;  ///< [m] latest valid value of each derived rule's inputs
+  std::map<PointKey, Level> derived_judged_;   ///< per derived point: its hysteresis state
+  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> max_seq_;
   std::set<std::string> warned_;  ///< one log line per point for a unit mismatch
   IngestCounters counters_;
   std::int64_t last_alarm_id_ = 0;  ///< ids are never reused, across restarts too

@@ -37,9 +37,11 @@ class MqttLink {
   const AggregatorConfig& config_;
   MessageHandler on_message_;
   std::function<void()> on_connected_;
-  std::unique_ptr<mqtt::async_client> client_;
   std::unique_ptr<Callback> callback_;
   std::unique_ptr<ConnectListener> listener_;
+  // Last, so it goes first: a connect still in flight when it is destroyed may call the
+  // listener and the callback, which must still exist then.
+  std::unique_ptr<mqtt::async_client> client_;
   std::atomic<bool> connecting_{false};
   std::atomic<bool> stopped_{false};
   std::int64_t next_attempt_ms_ = 0;

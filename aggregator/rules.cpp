@@ -88,13 +88,16 @@ Judgement judge(const ThresholdRule& rule, const wire::Reading& reading, Level c
     j.level = current;
     return j;
   }
-  const double v = *reading.value;
-  const Level high = side_level(rule.above, v, current, true);
-  // A lower bound says nothing about being below a line: keep only what it proves.
-  const Level low = reading.is_lower_bound() ? Level::normal : side_level(rule.below, v, current, false);
-  j.level = std::max(high, low);
+  j.level = level_of(rule, *reading.value, current, reading.is_lower_bound());
   j.judged = true;
   return j;
+}
+
+Level level_of(const ThresholdRule& rule, double value, Level current, bool lower_bound) {
+  const Level high = side_level(rule.above, value, current, true);
+  // A lower bound says nothing about being below a line: keep only what it proves.
+  const Level low = lower_bound ? Level::normal : side_level(rule.below, value, current, false);
+  return std::max(high, low);
 }
 
 ThresholdRule methane_rule(MethaneLocation location) {

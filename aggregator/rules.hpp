@@ -46,6 +46,10 @@ struct Judgement {
 /// An over-range reading is a lower bound: it can reach an "above" line, never a "below" one.
 Judgement judge(const ThresholdRule& rule, const wire::Reading& reading, Level current);
 
+/// The level a bare value reaches on a rule's lines, given the level now (for hysteresis).
+/// `lower_bound`: the value is only a lower bound, so no "below" line can be proved.
+Level level_of(const ThresholdRule& rule, double value, Level current, bool lower_bound = false);
+
 /// The coal-mine methane rule for a location: alarm = orange, power cut = red, both held
 /// until the value falls below the restore value.
 ThresholdRule methane_rule(MethaneLocation location);

@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 2> MIGRATIONS{
+constexpr std::array<const char*, 3> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -43,12 +43,39 @@ CREATE TABLE alarm_events (
   who TEXT NOT NULL, comment TEXT NOT NULL
 );
 )sql",
-    // 2: alarm occurrences with ids, shelving, a full audit trail; gateways; API tokens.
+    // 2: one alarm per (point, rule kind); quiet (backfilled) alarm events; sequence gaps;
+    // hourly summaries that outlive the raw readings.
+    R"sql(
+CREATE TABLE alarms_by_kind (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL, kind TEXT NOT NULL,
+  quantity TEXT NOT NULL, level TEXT NOT NULL, state TEXT NOT NULL, rule TEXT NOT NULL,
+  value REAL, unit TEXT NOT NULL, ts_ms INTEGER NOT NULL, since_ms INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, point, kind)
+) WITHOUT ROWID;
+INSERT INTO alarms_by_kind SELECT enterprise, site, point, 'threshold', quantity, level, state, rule, value, unit,
+  ts_ms, since_ms FROM alarms;
+DROP TABLE alarms;
+ALTER TABLE alarms_by_kind RENAME TO alarms;
+ALTER TABLE alarm_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'threshold';
+ALTER TABLE alarm_events ADD COLUMN quiet INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sequence_gaps (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
+  from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, gateway, from_seq)
+) WITHOUT ROWID;
+CREATE TABLE readings_hourly (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL,
+  quantity TEXT NOT NULL, unit TEXT NOT NULL, hour_ms INTEGER NOT NULL,
+  n INTEGER NOT NULL, v_min REAL NOT NULL, v_max REAL NOT NULL, v_sum REAL NOT NULL,
+  PRIMARY KEY (enterprise, site, point, hour_ms)
+) WITHOUT ROWID;
+)sql",
+    // 3: alarm occurrences with ids, shelving, a full audit trail; gateways; API tokens.
     R"sql(
 ALTER TABLE alarms ADD COLUMN id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alarms ADD COLUMN shelved_until_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE alarm_events ADD COLUMN alarm_id INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE alarm_events ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE alarm_events ADD COLUMN action TEXT NOT NULL DEFAULT '';
 ALTER TABLE alarm_events ADD COLUMN from_state TEXT NOT NULL DEFAULT '';
 CREATE INDEX alarm_events_by_alarm ON alarm_events (alarm_id, id);
 CREATE INDEX alarm_events_by_time ON alarm_events (ts_ms);
@@ -154,8 +181,8 @@ SqliteStore::~SqliteStore() { sqlite3_close(db_); }
 void SqliteStore::write_alarm(const AlarmRecord& a, const AlarmEvent& e) {
   Statement event(db_,
                   "INSERT INTO alarm_events (enterprise, site, point, ts_ms, from_level, to_level, state, rule, "
-                  "value, who, comment, alarm_id, kind, from_state) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+                  "value, who, comment, alarm_id, action, from_state, kind, quiet) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   event.bind(1, e.key.enterprise)
       .bind(2, e.key.site)
       .bind(3, e.key.point)
@@ -168,29 +195,32 @@ void SqliteStore::write_alarm(const AlarmRecord& a, const AlarmEvent& e) {
       .bind(10, e.who)
       .bind(11, e.comment)
       .bind(12, e.alarm_id)
-      .bind(13, e.kind)
-      .bind(14, to_string(e.from_state));
+      .bind(13, e.action)
+      .bind(14, to_string(e.from_state))
+      .bind(15, to_string(e.kind))
+      .bind(16, static_cast<std::int64_t>(e.quiet));
   event.run();
   Statement alarm(db_,
-                  "INSERT INTO alarms (enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, "
-                  "since_ms, id, shelved_until_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-                  "ON CONFLICT (enterprise, site, point) DO UPDATE SET quantity=excluded.quantity, "
+                  "INSERT INTO alarms (enterprise, site, point, kind, quantity, level, state, rule, value, unit, ts_ms, "
+                  "since_ms, id, shelved_until_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+                  "ON CONFLICT (enterprise, site, point, kind) DO UPDATE SET quantity=excluded.quantity, "
                   "level=excluded.level, state=excluded.state, rule=excluded.rule, value=excluded.value, "
                   "unit=excluded.unit, ts_ms=excluded.ts_ms, since_ms=excluded.since_ms, id=excluded.id, "
                   "shelved_until_ms=excluded.shelved_until_ms");
   alarm.bind(1, a.key.enterprise)
       .bind(2, a.key.site)
       .bind(3, a.key.point)
-      .bind(4, a.quantity)
-      .bind(5, wire::to_string(a.alarm.level))
-      .bind(6, to_string(a.alarm.state))
-      .bind(7, a.alarm.rule)
-      .bind(8, a.value)
-      .bind(9, a.unit)
-      .bind(10, a.ts_ms)
-      .bind(11, a.alarm.since_ms)
-      .bind(12, a.alarm.id)
-      .bind(13, a.alarm.shelved_until_ms);
+      .bind(4, to_string(a.kind))
+      .bind(5, a.quantity)
+      .bind(6, wire::to_string(a.alarm.level))
+      .bind(7, to_string(a.alarm.state))
+      .bind(8, a.alarm.rule)
+      .bind(9, a.value)
+      .bind(10, a.unit)
+      .bind(11, a.ts_ms)
+      .bind(12, a.alarm.since_ms)
+      .bind(13, a.alarm.id)
+      .bind(14, a.alarm.shelved_until_ms);
   alarm.run();
 }
 
@@ -204,9 +234,12 @@ void SqliteStore::exec(const char* sql) {
 }
 
 void SqliteStore::migrate() {
-  Statement v(db_, "PRAGMA user_version");
-  v.step();
-  const auto have = static_cast<int>(v.integer(0));
+  // The statement is finished before migrating: DROP TABLE fails while any is running.
+  const int have = [&] {
+    Statement v(db_, "PRAGMA user_version");
+    v.step();
+    return static_cast<int>(v.integer(0));
+  }();
   if (have > schema_version()) {
     throw std::runtime_error(file_.string() + ": schema version " + std::to_string(have) +
                              " is newer than this build knows (" + std::to_string(schema_version()) +
@@ -285,32 +318,143 @@ void SqliteStore::ingest(const IngestRecord& rec) {
                    "last_seen_ms=max(last_seen_ms, excluded.last_seen_ms)");
     seen.bind(1, rec.gateway.enterprise).bind(2, rec.gateway.site).bind(3, rec.gateway.gateway).bind(4, rec.received_ms);
     seen.run();
-    for (const auto& a : rec.alarm_changes) {
-      Alarm before;
-      Statement old(db_, "SELECT level, state FROM alarms WHERE enterprise=?1 AND site=?2 AND point=?3");
-      old.bind(1, a.key.enterprise).bind(2, a.key.site).bind(3, a.key.point);
-      if (old.step()) {
-        before.level = wire::level_from_string(old.text(0)).value_or(wire::Level::normal);
-        before.state = alarm_state_from_string(old.text(1)).value_or(AlarmState::normal);
-      }
-      AlarmEvent e;
-      e.alarm_id = a.alarm.id;
-      e.key = a.key;
-      e.ts_ms = a.ts_ms;
-      e.kind = event_kind(AlarmTransition{before, a.alarm});
-      e.from_level = before.level;
-      e.to_level = a.alarm.level;
-      e.from_state = before.state;
-      e.to_state = a.alarm.state;
-      e.rule = a.alarm.rule;
-      e.value = a.value;
-      write_alarm(a, e);
+    for (const auto& g : rec.gaps) {
+      Statement gap(db_,
+                    "INSERT OR IGNORE INTO sequence_gaps (enterprise, site, gateway, from_seq, to_seq, seen_ms) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      gap.bind(1, g.gateway.enterprise)
+          .bind(2, g.gateway.site)
+          .bind(3, g.gateway.gateway)
+          .bind(4, static_cast<std::int64_t>(g.from_seq))
+          .bind(5, static_cast<std::int64_t>(g.to_seq))
+          .bind(6, g.seen_ms);
+      gap.run();
     }
+    write_alarms(rec.alarm_changes);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void SqliteStore::write_alarms(const std::vector<AlarmRecord>& changes) {
+  for (const auto& a : changes) {
+    Alarm before;
+    Statement old(db_, "SELECT level, state FROM alarms WHERE enterprise=?1 AND site=?2 AND point=?3 AND kind=?4");
+    old.bind(1, a.key.enterprise).bind(2, a.key.site).bind(3, a.key.point).bind(4, to_string(a.kind));
+    if (old.step()) {
+      before.level = wire::level_from_string(old.text(0)).value_or(wire::Level::normal);
+      before.state = alarm_state_from_string(old.text(1)).value_or(AlarmState::normal);
+    }
+    AlarmEvent e;
+    e.alarm_id = a.alarm.id;
+    e.key = a.key;
+    e.kind = a.kind;
+    e.ts_ms = a.ts_ms;
+    e.action = event_kind(AlarmTransition{before, a.alarm});
+    e.from_level = before.level;
+    e.to_level = a.alarm.level;
+    e.from_state = before.state;
+    e.to_state = a.alarm.state;
+    e.rule = a.alarm.rule;
+    e.value = a.value;
+    e.quiet = a.quiet;
+    write_alarm(a, e);
+  }
+}
+
+void SqliteStore::record_alarms(const std::vector<AlarmRecord>& changes) {
+  if (changes.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    write_alarms(changes);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::optional<std::uint64_t> SqliteStore::max_seq(const wire::GatewayAddress& gw) {
+  Statement s(db_, "SELECT MAX(seq) FROM batches WHERE enterprise=?1 AND site=?2 AND gateway=?3");
+  s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway);
+  if (!s.step() || !s.real(0)) return std::nullopt;
+  return static_cast<std::uint64_t>(s.integer(0));
+}
+
+std::vector<SequenceGap> SqliteStore::sequence_gaps() {
+  Statement s(db_,
+              "SELECT g.enterprise, g.site, g.gateway, g.from_seq, g.to_seq, g.seen_ms, "
+              "(g.to_seq - g.from_seq + 1) - (SELECT COUNT(*) FROM batches b WHERE b.enterprise=g.enterprise AND "
+              "b.site=g.site AND b.gateway=g.gateway AND b.seq BETWEEN g.from_seq AND g.to_seq) "
+              "FROM sequence_gaps g ORDER BY g.seen_ms DESC, g.from_seq DESC");
+  std::vector<SequenceGap> out;
+  while (s.step()) {
+    SequenceGap g;
+    g.gateway = {s.text(0), s.text(1), s.text(2)};
+    g.from_seq = static_cast<std::uint64_t>(s.integer(3));
+    g.to_seq = static_cast<std::uint64_t>(s.integer(4));
+    g.seen_ms = s.integer(5);
+    g.missing = static_cast<std::uint64_t>(s.integer(6));
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+PruneResult SqliteStore::prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) {
+  PruneResult r;
+  const std::int64_t raw_cutoff = now_ms - raw_keep_ms;
+  exec("BEGIN IMMEDIATE");
+  try {
+    // Valid values only: a bad reading has no value to summarise. An hour cut by the
+    // cutoff is summarised in parts, merged into one row.
+    Statement summarise(db_,
+                        "INSERT INTO readings_hourly (enterprise, site, point, quantity, unit, hour_ms, n, v_min, "
+                        "v_max, v_sum) SELECT enterprise, site, point, quantity, unit, (ts_ms / 3600000) * 3600000 "
+                        "AS h, COUNT(*), MIN(value), MAX(value), SUM(value) FROM readings WHERE ts_ms < ?1 AND "
+                        "value IS NOT NULL AND quality != 'bad' GROUP BY enterprise, site, point, h "
+                        "ON CONFLICT (enterprise, site, point, hour_ms) DO UPDATE SET n = n + excluded.n, "
+                        "v_min = MIN(v_min, excluded.v_min), v_max = MAX(v_max, excluded.v_max), "
+                        "v_sum = v_sum + excluded.v_sum");
+    summarise.bind(1, raw_cutoff);
+    summarise.run();
+    r.hours_summarised = sqlite3_changes(db_);
+    Statement drop_raw(db_, "DELETE FROM readings WHERE ts_ms < ?1");
+    drop_raw.bind(1, raw_cutoff);
+    drop_raw.run();
+    r.readings_deleted = sqlite3_changes(db_);
+    Statement drop_hourly(db_, "DELETE FROM readings_hourly WHERE hour_ms + 3600000 <= ?1");
+    drop_hourly.bind(1, now_ms - hourly_keep_ms);
+    drop_hourly.run();
+    r.hours_deleted = sqlite3_changes(db_);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return r;
+}
+
+std::vector<HourlySummary> SqliteStore::hourly(const PointKey& point) {
+  Statement s(db_,
+              "SELECT quantity, unit, hour_ms, n, v_min, v_max, v_sum FROM readings_hourly WHERE enterprise=?1 AND "
+              "site=?2 AND point=?3 ORDER BY hour_ms");
+  s.bind(1, point.enterprise).bind(2, point.site).bind(3, point.point);
+  std::vector<HourlySummary> out;
+  while (s.step()) {
+    HourlySummary h;
+    h.key = point;
+    h.quantity = s.text(0);
+    h.unit = s.text(1);
+    h.hour_ms = s.integer(2);
+    h.count = s.integer(3);
+    h.min = s.real(4).value_or(0);
+    h.max = s.real(5).value_or(0);
+    h.mean = h.count > 0 ? s.real(6).value_or(0) / static_cast<double>(h.count) : 0;
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 std::vector<LatestValue> SqliteStore::latest() {
@@ -332,8 +476,8 @@ std::vector<LatestValue> SqliteStore::latest() {
 
 std::vector<AlarmRecord> SqliteStore::alarms() {
   Statement s(db_,
-              "SELECT enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, since_ms, id, "
-              "shelved_until_ms FROM alarms ORDER BY enterprise, site, point");
+              "SELECT enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, since_ms, kind, id, "
+              "shelved_until_ms FROM alarms ORDER BY enterprise, site, point, kind");
   std::vector<AlarmRecord> out;
   while (s.step()) {
     AlarmRecord a;
@@ -346,8 +490,9 @@ std::vector<AlarmRecord> SqliteStore::alarms() {
     a.unit = s.text(8);
     a.ts_ms = s.integer(9);
     a.alarm.since_ms = s.integer(10);
-    a.alarm.id = s.integer(11);
-    a.alarm.shelved_until_ms = s.integer(12);
+    a.kind = rule_kind_from_string(s.text(11)).value_or(RuleKind::threshold);
+    a.alarm.id = s.integer(12);
+    a.alarm.shelved_until_ms = s.integer(13);
     out.push_back(std::move(a));
   }
   return out;
@@ -373,8 +518,8 @@ void SqliteStore::record_alarm_action(const AlarmRecord& now, const AlarmEvent& 
 
 std::vector<AlarmEvent> SqliteStore::alarm_events(std::int64_t alarm_id) {
   Statement s(db_,
-              "SELECT id, alarm_id, enterprise, site, point, ts_ms, kind, from_level, to_level, from_state, state, "
-              "rule, value, who, comment FROM alarm_events WHERE alarm_id=?1 ORDER BY id");
+              "SELECT id, alarm_id, enterprise, site, point, ts_ms, action, from_level, to_level, from_state, state, "
+              "rule, value, who, comment, kind, quiet FROM alarm_events WHERE alarm_id=?1 ORDER BY id");
   s.bind(1, alarm_id);
   std::vector<AlarmEvent> out;
   while (s.step()) {
@@ -383,7 +528,7 @@ std::vector<AlarmEvent> SqliteStore::alarm_events(std::int64_t alarm_id) {
     e.alarm_id = s.integer(1);
     e.key = {s.text(2), s.text(3), s.text(4)};
     e.ts_ms = s.integer(5);
-    e.kind = s.text(6);
+    e.action = s.text(6);
     e.from_level = wire::level_from_string(s.text(7)).value_or(wire::Level::normal);
     e.to_level = wire::level_from_string(s.text(8)).value_or(wire::Level::normal);
     e.from_state = alarm_state_from_string(s.text(9)).value_or(AlarmState::normal);
@@ -392,6 +537,8 @@ std::vector<AlarmEvent> SqliteStore::alarm_events(std::int64_t alarm_id) {
     e.value = s.real(12);
     e.who = s.text(13);
     e.comment = s.text(14);
+    e.kind = rule_kind_from_string(s.text(15)).value_or(RuleKind::threshold);
+    e.quiet = s.integer(16) != 0;
     out.push_back(std::move(e));
   }
   return out;

@@ -37,6 +37,11 @@ class SqliteStore final : public Store {
   std::vector<TokenRecord> tokens() override;
   bool revoke_token(std::int64_t id, std::int64_t now_ms) override;
   std::optional<TokenRecord> token_by_hash(const std::string& hash) override;
+  std::optional<std::uint64_t> max_seq(const wire::GatewayAddress& gateway) override;
+  std::vector<SequenceGap> sequence_gaps() override;
+  void record_alarms(const std::vector<AlarmRecord>& changes) override;
+  PruneResult prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) override;
+  std::vector<HourlySummary> hourly(const PointKey& point) override;
 
   /// The schema version this build writes.
   static int schema_version();
@@ -46,6 +51,7 @@ class SqliteStore final : public Store {
   void migrate();
   /// The alarm's row and one audit event, inside the caller's transaction.
   void write_alarm(const AlarmRecord& alarm, const AlarmEvent& event);
+  void write_alarms(const std::vector<AlarmRecord>& changes);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;

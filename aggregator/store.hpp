@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aggregator/alarm.hpp"
+#include "aggregator/rules/kind.hpp"
 #include "firmware/wire/messages.hpp"
 #include "firmware/wire/topics.hpp"
 
@@ -28,14 +29,52 @@ struct LatestValue {
   wire::Level level = wire::Level::normal;
 };
 
-/// A point's alarm as it stands.
+/// One alarm: a point has one per rule kind, each with its own ISA-18.2 state.
+struct AlarmKey {
+  PointKey point;
+  RuleKind kind = RuleKind::threshold;
+  auto operator<=>(const AlarmKey&) const = default;
+};
+
+/// A point's alarm of one rule kind as it stands.
 struct AlarmRecord {
   PointKey key;
+  RuleKind kind = RuleKind::threshold;
   std::string quantity;
   Alarm alarm;
   std::optional<double> value;  ///< the reading that set the level
   std::string unit;
   std::int64_t ts_ms = 0;
+  /// The change rose and cleared inside a backfilled batch: recorded, but notifications skip it.
+  bool quiet = false;
+  AlarmKey alarm_key() const { return {key, kind}; }
+};
+
+/// Batches a gateway numbered but the aggregator has not (yet) seen.
+struct SequenceGap {
+  wire::GatewayAddress gateway;
+  std::uint64_t from_seq = 0;  ///< first missing
+  std::uint64_t to_seq = 0;    ///< last missing
+  std::int64_t seen_ms = 0;    ///< [ms UTC] when the batch after the gap arrived
+  std::uint64_t missing = 0;   ///< how many of them are still missing (late batches fill gaps)
+};
+
+/// Hourly summary of a point's valid readings, kept after the raw readings are pruned.
+struct HourlySummary {
+  PointKey key;
+  std::string quantity;
+  std::string unit;
+  std::int64_t hour_ms = 0;  ///< [ms UTC] start of the hour
+  std::int64_t count = 0;
+  double min = 0;
+  double max = 0;
+  double mean = 0;
+};
+
+struct PruneResult {
+  std::int64_t readings_deleted = 0;
+  std::int64_t hours_summarised = 0;  ///< hourly rows written or extended
+  std::int64_t hours_deleted = 0;
 };
 
 /// One accepted batch and everything it changed, written in one transaction.
@@ -44,7 +83,8 @@ struct IngestRecord {
   const wire::ReadingsBatch* batch = nullptr;
   std::int64_t received_ms = 0;
   std::vector<wire::Level> levels;        ///< per reading: the point's level after it
-  std::vector<AlarmRecord> alarm_changes;  ///< the alarms it moved, as they are now
+  std::vector<AlarmRecord> alarm_changes;  ///< the alarms it moved, in order
+  std::vector<SequenceGap> gaps;           ///< sequence gaps this batch revealed
 };
 
 /// One line of an alarm's audit trail: who moved it, when, why, from what to what.
@@ -52,8 +92,9 @@ struct AlarmEvent {
   std::int64_t seq = 0;  ///< order of recording
   std::int64_t alarm_id = 0;
   PointKey key;
+  RuleKind kind = RuleKind::threshold;  ///< the alarm's rule kind (alarm_events.kind)
   std::int64_t ts_ms = 0;  ///< [ms UTC] the reading's time, or when the person acted
-  std::string kind;        ///< event_kind() (alarm.hpp)
+  std::string action;      ///< event_kind() (alarm.hpp): raised, acknowledged, ... (alarm_events.action)
   wire::Level from_level = wire::Level::normal;
   wire::Level to_level = wire::Level::normal;
   AlarmState from_state = AlarmState::normal;
@@ -62,6 +103,7 @@ struct AlarmEvent {
   std::optional<double> value;
   std::string who = "system";
   std::string comment;
+  bool quiet = false;  ///< inside a backfilled batch: not paged
 };
 
 /// A gateway as last heard of.
@@ -131,6 +173,16 @@ class Store {
   virtual bool revoke_token(std::int64_t id, std::int64_t now_ms) = 0;
   /// The valid (not revoked) token with this hash.
   virtual std::optional<TokenRecord> token_by_hash(const std::string& hash) = 0;
+  /// The highest batch sequence number stored for a gateway.
+  virtual std::optional<std::uint64_t> max_seq(const wire::GatewayAddress& gateway) = 0;
+  /// Every recorded sequence gap, newest first, with what is still missing of it.
+  virtual std::vector<SequenceGap> sequence_gaps() = 0;
+  /// Stores alarm changes that no batch brought (communication loss, a gateway's last will).
+  virtual void record_alarms(const std::vector<AlarmRecord>& changes) = 0;
+  /// Summarises raw readings older than raw_keep_ms into hourly rows, deletes them, and
+  /// deletes hourly rows older than hourly_keep_ms; `now_ms` is the aggregator's clock.
+  virtual PruneResult prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) = 0;
+  virtual std::vector<HourlySummary> hourly(const PointKey& point) = 0;
 };
 
 }  // namespace lookout::aggregator

@@ -21,6 +21,8 @@ struct DeviceSpec {
   int poll_ms = 2000;
   int max_gap = 8;   ///< registers that may be bridged between fields in one request
   DeviceOptions options{};  ///< calibration and installation record, checked by check_options
+  int fast_poll_ms = 0;      ///< poll period while a warning speeds it up; 0 = poll_ms
+  int heartbeat_s = 0;       ///< output module: heartbeat timeout to set [s]; 0 = off
 };
 
 struct DeviceCounters {

@@ -33,6 +33,15 @@ class ModbusBus {
   /// One transaction at a time: callers never overlap calls on one bus.
   virtual BusResult read_registers(int unit, RegisterKind kind, std::uint16_t start, std::uint16_t count,
                                    std::vector<std::uint16_t>& out) = 0;
+  /// Writes coils from `start` (function 15), e.g. an XJ-AR4's relays. A bus that only
+  /// reads (a test double) refuses.
+  virtual BusResult write_coils(int /*unit*/, std::uint16_t /*start*/, const std::vector<bool>& /*values*/) {
+    return {BusError::io_error, "this bus cannot write"};
+  }
+  /// Writes one holding register (function 06), e.g. an XJ-GN1's mode.
+  virtual BusResult write_register(int /*unit*/, std::uint16_t /*address*/, std::uint16_t /*value*/) {
+    return {BusError::io_error, "this bus cannot write"};
+  }
 };
 
 }  // namespace lookout::firmware

@@ -141,4 +141,11 @@ std::vector<OptionIssue> check_options(const Profile& profile, const DeviceOptio
   return issues;
 }
 
+const OutputCoil* find_output(const Profile& profile, std::string_view name) {
+  for (const auto& o : profile.outputs) {
+    if (o.name == name) return &o;
+  }
+  return nullptr;
+}
+
 }  // namespace lookout::firmware

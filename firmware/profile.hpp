@@ -77,6 +77,29 @@ class DeviceOptions {
   std::vector<std::pair<std::string, std::variant<double, std::string>>> values_;
 };
 
+/// A coil the gateway drives (XJ-AR4 relays), by name, for edge interlocks.
+struct OutputCoil {
+  std::string_view name;
+  std::uint16_t address;
+  std::string_view cite;
+};
+
+/// A holding register that puts a device in a faster pace while a warning holds (XJ-GN1 mode).
+struct FastModeRegister {
+  std::uint16_t address;
+  std::uint16_t normal;
+  std::uint16_t fast;
+  std::string_view cite;
+};
+
+/// A holding register by which a device watches its master (XJ-AR4 HR 0): the gateway writes
+/// the timeout [s] into it, then writes to the device often enough that it never expires.
+struct HeartbeatRegister {
+  std::uint16_t address;
+  std::uint16_t default_timeout_s;  ///< what the gateway sets unless the site file says
+  std::string_view cite;
+};
+
 enum class OptionType { number, text };
 
 /// One option key a model accepts, for the site-file loader to check and document.
@@ -133,7 +156,16 @@ struct Profile {
   /// Rules between option keys that the `options` table cannot say (XJ-VW4: a sensor needs
   /// its gauge factor). Unset: none.
   std::function<std::vector<OptionIssue>(const DeviceOptions&)> check{};
+  /// Coils the gateway may drive (edge interlocks). Empty: not an output module.
+  std::vector<OutputCoil> outputs{};
+  /// How to switch the device to its fast pace. Unset: faster polling only.
+  std::optional<FastModeRegister> fast_mode{};
+  /// The device's watch on its master. Unset: none.
+  std::optional<HeartbeatRegister> heartbeat{};
 };
+
+/// The output coil of `profile` named `name`, or nullptr.
+const OutputCoil* find_output(const Profile& profile, std::string_view name);
 
 /// The channels a device of `profile` configured with `options` reports.
 std::vector<ChannelSpec> device_channels(const Profile& profile, const DeviceOptions& options);

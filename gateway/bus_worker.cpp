@@ -1,6 +1,7 @@
 #include "gateway/bus_worker.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "firmware/log.hpp"
 
@@ -9,7 +10,41 @@ namespace lookout::gateway {
 BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink)
     : name_(config.name), sink_(std::move(sink)), bus_(std::make_unique<LibmodbusBus>(config)) {
   alive_ms_ = clock_.monotonic_ms();
-  for (const auto& d : config.devices) pollers_.emplace_back(d);
+  for (const auto& d : config.devices) {
+    pollers_.emplace_back(d);
+    controls_.emplace_back(d);
+  }
+  write_counts_.resize(pollers_.size());
+}
+
+std::size_t BusWorker::index_of(const std::string& device) const {
+  std::size_t i = 0;
+  while (i < pollers_.size() && pollers_[i].spec().name != device) ++i;
+  return i;
+}
+
+bool BusWorker::set_outputs(const std::string& device, const std::map<std::string, bool>& coils) {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    const auto i = index_of(device);
+    if (i == pollers_.size()) return false;
+    controls_[i].want_outputs(coils);
+    control_changed_ = true;
+  }
+  wake_.notify_all();
+  return true;
+}
+
+bool BusWorker::set_fast(const std::string& device, bool fast) {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    const auto i = index_of(device);
+    if (i == pollers_.size()) return false;
+    controls_[i].want_fast(fast);
+    control_changed_ = true;
+  }
+  wake_.notify_all();
+  return true;
 }
 
 BusWorker::~BusWorker() { stop(); }
@@ -29,8 +64,7 @@ void BusWorker::stop() {
 bool BusWorker::poll_now(const std::string& device) {
   {
     std::lock_guard<std::mutex> g(mutex_);
-    std::size_t i = 0;
-    while (i < pollers_.size() && pollers_[i].spec().name != device) ++i;
+    const auto i = index_of(device);
     if (i == pollers_.size()) return false;
     poll_now_.push_back(i);
   }
@@ -41,7 +75,10 @@ bool BusWorker::poll_now(const std::string& device) {
 std::vector<BusWorker::DeviceReport> BusWorker::report() const {
   std::lock_guard<std::mutex> g(mutex_);
   std::vector<DeviceReport> out;
-  for (const auto& p : pollers_) out.push_back({p.spec().name, p.online(), p.counters()});
+  for (std::size_t i = 0; i < pollers_.size(); ++i) {
+    out.push_back({pollers_[i].spec().name, pollers_[i].online(), pollers_[i].counters(), write_counts_[i].first,
+                   write_counts_[i].second});
+  }
   return out;
 }
 
@@ -57,17 +94,19 @@ void BusWorker::run(std::stop_token stop) {
       for (const auto i : poll_now_) schedule.poll_now(i, clock_.monotonic_ms());
       poll_now_.clear();
     }
+    const std::int64_t writes_due_ms = make_writes(schedule, periods);
     const std::size_t next = schedule.next();
-    const std::int64_t wait_ms = schedule.due_ms(next) - clock_.monotonic_ms();
+    const std::int64_t wait_ms = std::min(schedule.due_ms(next), writes_due_ms) - clock_.monotonic_ms();
     if (wait_ms > 0) {
       // Sleep at most 1 s at a time, so the thread shows it is alive to the watchdog.
       std::unique_lock<std::mutex> lk(sleep_mutex);
       wake_.wait_for(lk, stop, std::chrono::milliseconds(std::min<std::int64_t>(wait_ms, 1000)), [this] {
         std::lock_guard<std::mutex> g(mutex_);
-        return !poll_now_.empty();
+        return !poll_now_.empty() || control_changed_;
       });
       continue;
     }
+    if (schedule.due_ms(next) > clock_.monotonic_ms()) continue;  // a write was due, not a poll
     std::vector<wire::Reading> readings;
     const bool read = schedule.should_read(next, clock_.monotonic_ms());
     bool answered = false;
@@ -80,6 +119,7 @@ void BusWorker::run(std::stop_token stop) {
         const bool was_online = poller.online();
         readings = poller.poll(*bus_, clock_);
         answered = poller.online();
+        controls_[next].after_poll(readings, answered);
         if (was_online && !answered) {
           log::warn("bus " + name_, "device " + poller.spec().name + " stopped answering: " +
                                         poller.counters().last_error + "; probing with backoff");
@@ -93,6 +133,49 @@ void BusWorker::run(std::stop_token stop) {
     schedule.record(next, read, answered, clock_.monotonic_ms());
     sink_(std::move(readings));
   }
+}
+
+std::int64_t BusWorker::make_writes(firmware::PollSchedule& schedule, std::vector<std::int64_t>& periods) {
+  std::vector<std::pair<std::size_t, firmware::DeviceWrite>> writes;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    control_changed_ = false;
+    const auto now = clock_.monotonic_ms();
+    for (std::size_t i = 0; i < controls_.size(); ++i) {
+      // A warning started or ended: the device's poll period follows at once.
+      if (controls_[i].period_ms() != periods[i]) {
+        periods[i] = controls_[i].period_ms();
+        schedule.set_period(i, periods[i]);
+        log::info("bus " + name_, "device " + pollers_[i].spec().name + " polled every " +
+                                      std::to_string(periods[i]) + " ms" + (controls_[i].fast() ? " (warning)" : ""));
+      }
+      for (auto& w : controls_[i].due(now)) writes.emplace_back(i, std::move(w));
+    }
+  }
+  // The writes go out on this thread, one transaction at a time like the polls.
+  for (const auto& [i, w] : writes) {
+    const auto& spec = pollers_[i].spec();
+    const auto result = w.kind == firmware::DeviceWrite::Kind::coils
+                            ? bus_->write_coils(spec.unit, w.address, w.coils)
+                            : bus_->write_register(spec.unit, w.address, w.value);
+    std::lock_guard<std::mutex> g(mutex_);
+    auto& c = controls_[i];
+    c.done(w, result.ok(), clock_.monotonic_ms());
+    ++write_counts_[i].first;
+    if (!result.ok()) ++write_counts_[i].second;
+    if (!result.ok()) {
+      log::warn("bus " + name_, "device " + spec.name + ": " + w.what + " not written: " + result.message +
+                                    "; trying again in " + std::to_string(firmware::DeviceControl::RETRY_MS) + " ms");
+      break;  // one failure at a time: the bus may be down, polls go on
+    }
+    if (!w.routine) {
+      log::info("bus " + name_, "device " + spec.name + ": wrote " + w.what);
+    }
+  }
+  std::lock_guard<std::mutex> g(mutex_);
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (const auto& c : controls_) next = std::min(next, c.next_due_ms(clock_.monotonic_ms()));
+  return next;
 }
 
 }  // namespace lookout::gateway

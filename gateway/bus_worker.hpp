@@ -4,12 +4,14 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stop_token>
 #include <thread>
 #include <vector>
 
+#include "firmware/device_control.hpp"
 #include "firmware/device_poller.hpp"
 #include "firmware/poll_schedule.hpp"
 #include "gateway/libmodbus_bus.hpp"
@@ -32,11 +34,19 @@ class BusWorker {
   /// Polls the named device at once; false when this bus has no such device.
   bool poll_now(const std::string& device);
 
+  /// An output module's coils as they should be (edge interlocks); false when this bus has
+  /// no such device. Written at once, on this bus's thread.
+  bool set_outputs(const std::string& device, const std::map<std::string, bool>& coils);
+  /// A device's fast pace (a warning holds) or normal; false when this bus has no such device.
+  bool set_fast(const std::string& device, bool fast);
+
   /// One device's state for the status message.
   struct DeviceReport {
     std::string name;
     bool online = false;
     firmware::DeviceCounters counters;
+    std::uint64_t writes = 0;
+    std::uint64_t write_errors = 0;
   };
   /// Every device's report, copied under one lock.
   std::vector<DeviceReport> report() const;
@@ -45,13 +55,19 @@ class BusWorker {
 
  private:
   void run(std::stop_token stop);
+  /// Makes the writes due on every device; returns when the next is due [ms, monotonic].
+  std::int64_t make_writes(firmware::PollSchedule& schedule, std::vector<std::int64_t>& periods);
+  std::size_t index_of(const std::string& device) const;
 
   std::string name_;
   ReadingsSink sink_;
   SystemClock clock_;
   std::unique_ptr<LibmodbusBus> bus_;
   std::vector<firmware::DevicePoller> pollers_;
-  mutable std::mutex mutex_;  // guards pollers_' counters against status readers
+  std::vector<firmware::DeviceControl> controls_;  // one per poller, guarded by mutex_
+  mutable std::mutex mutex_;  // guards pollers_' counters against status readers, controls_ against the edge
+  bool control_changed_ = false;  // guarded by mutex_
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> write_counts_;  // per device: (writes, failed), guarded by mutex_
   std::condition_variable_any wake_;
   std::vector<std::size_t> poll_now_;  // guarded by mutex_
   std::atomic<std::int64_t> alive_ms_{0};

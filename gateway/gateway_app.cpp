@@ -3,8 +3,14 @@
 #include <utility>  // before Asio (debian-notes.md)
 
 #include <boost/asio.hpp>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "firmware/log.hpp"
 #include "firmware/config/toml_checker.hpp"
@@ -19,6 +25,37 @@ constexpr std::size_t SEND_WINDOW = 64;
 // [ms] a bus thread that has not gone round its loop for this long is hung: longer than
 // any transaction (timeout x retries) and than its 1 s sleeps.
 constexpr std::int64_t MAX_BUS_SILENCE_MS = 70000;
+// Edge events kept for the uplink while it is down, at most; the oldest go first.
+constexpr std::size_t MAX_QUEUED_EVENTS = 1000;
+constexpr const char* EDGE_STATE_FILE = "edge_state.json";
+
+/// Latched interlocks as kept on disk, so a restart of the gateway does not release a power cut.
+std::vector<std::string> load_latched(const std::filesystem::path& dir) {
+  std::ifstream in(dir / EDGE_STATE_FILE);
+  if (!in) return {};
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  std::vector<std::string> out;
+  if (j.is_discarded() || !j.is_object() || !j.contains("latched") || !j["latched"].is_array()) {
+    log::error("gateway", (dir / EDGE_STATE_FILE).string() + ": unreadable; latched interlocks are not restored");
+    return out;
+  }
+  for (const auto& n : j["latched"]) {
+    if (n.is_string()) out.push_back(n.get<std::string>());
+  }
+  return out;
+}
+
+/// Written beside, synced, then renamed over: a power cut leaves the old file or the new one.
+void save_latched(const std::filesystem::path& dir, const std::vector<std::string>& names) {
+  const auto file = dir / EDGE_STATE_FILE;
+  const auto tmp = file.string() + ".new";
+  const std::string text = nlohmann::json{{"latched", names}}.dump() + "\n";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  ok = ok && ::rename(tmp.c_str(), file.c_str()) == 0;
+  if (!ok) log::error("gateway", file.string() + ": cannot keep the latched interlocks: " + std::strerror(errno));
+}
 
 }  // namespace
 
@@ -26,7 +63,8 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
     : site_(std::move(site)),
       outbox_(site_.data_dir, site_.outbox_max_readings),
       started_ms_(clock_.monotonic_ms()),
-      watchdog_(watchdog_device, watchdog_timeout_s) {
+      watchdog_(watchdog_device, watchdog_timeout_s),
+      edge_(site_.interlocks, site_.warnings) {
   const std::string status_topic = wire::up_topic(site_.address, "status");
   uplink_ = std::make_unique<MqttUplink>(site_.mqtt, site_.address.enterprise + "/" + site_.address.gateway,
                                          status_topic, wire::encode(status(false)), [this] { status_due_ = true; },
@@ -38,6 +76,52 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
   for (const auto& b : site_.buses) {
     workers_.push_back(std::make_unique<BusWorker>(b, [this](std::vector<wire::Reading> r) { on_readings(std::move(r)); }));
   }
+  std::lock_guard<std::mutex> g(edge_mutex_);
+  latched_ = load_latched(site_.data_dir);
+  edge_.restore_latched(latched_);
+  for (const auto& name : edge_.latched()) {
+    log::warn("gateway", "interlock " + name + " was latched before the restart: it stays tripped until reset");
+  }
+  apply_edge();  // the output modules get their coils at once, latched or all off
+}
+
+void GatewayApp::apply_edge() {
+  for (const auto& [device, coils] : edge_.outputs()) {
+    for (auto& w : workers_) w->set_outputs(device, coils);
+  }
+  const auto fast = edge_.fast_devices();
+  for (const auto& warning : site_.warnings) {
+    for (const auto& device : warning.devices) {
+      for (auto& w : workers_) w->set_fast(device, fast.count(device) != 0);
+    }
+  }
+  auto latched = edge_.latched();
+  if (latched != latched_) {
+    save_latched(site_.data_dir, latched);
+    latched_ = std::move(latched);
+  }
+}
+
+void GatewayApp::queue_events(std::vector<firmware::edge::EdgeEvent> events) {
+  for (auto& e : events) {
+    const std::string line = e.kind + " " + e.name + " " + e.action + ": " + e.detail;
+    if (e.action == "tripped" || e.action == "reset_refused") {
+      log::warn("edge", line);
+    } else {
+      log::info("edge", line);
+    }
+    events_.push_back(std::move(e));
+    if (events_.size() > MAX_QUEUED_EVENTS) events_.pop_front();
+  }
+}
+
+void GatewayApp::publish_events() {
+  std::lock_guard<std::mutex> g(edge_mutex_);
+  const std::string topic = wire::up_topic(site_.address, "events");
+  while (!events_.empty()) {
+    if (!uplink_->publish(topic, firmware::edge::encode(site_.address.gateway, events_.front()), false)) return;
+    events_.pop_front();
+  }
 }
 
 GatewayApp::~GatewayApp() {
@@ -45,6 +129,16 @@ GatewayApp::~GatewayApp() {
 }
 
 void GatewayApp::on_readings(std::vector<wire::Reading> readings) {
+  if (!edge_.empty()) {
+    // Edge safety first, on the polling thread: the coils change without waiting for the
+    // uplink, the broker or the aggregator.
+    std::lock_guard<std::mutex> g(edge_mutex_);
+    auto events = edge_.on_readings(readings);
+    if (!events.empty()) {
+      queue_events(std::move(events));
+      apply_edge();
+    }
+  }
   std::lock_guard<std::mutex> g(pending_mutex_);
   for (auto& r : readings) pending_.push_back(std::move(r));
 }
@@ -62,18 +156,32 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
   s.outbox_readings = outbox_.depth_readings();
   s.dropped_readings = outbox_.dropped_readings();
   for (const auto& w : workers_) {
-    for (const auto& [name, on, c] : w->report()) {
+    auto& bus = s.buses[w->name()];
+    for (const auto& r : w->report()) {
       wire::DeviceCounters d;
-      d.state = on ? "online" : "offline";
-      d.polls = c.polls;
-      d.errors = c.errors;
-      d.timeouts = c.timeouts;
-      d.exceptions = c.exceptions;
-      d.bad_frames = c.bad_frames;
+      d.state = r.online ? "online" : "offline";
+      d.polls = r.counters.polls;
+      d.errors = r.counters.errors;
+      d.timeouts = r.counters.timeouts;
+      d.exceptions = r.counters.exceptions;
+      d.bad_frames = r.counters.bad_frames;
+      d.writes = r.writes;
+      d.write_errors = r.write_errors;
       d.bus = w->name();
-      s.devices[name] = d;
+      s.devices[r.name] = d;
+      ++bus.devices;
+      bus.online += r.online ? 1 : 0;
+      bus.polls += d.polls;
+      bus.errors += d.errors;
+      bus.timeouts += d.timeouts;
+      bus.exceptions += d.exceptions;
+      bus.bad_frames += d.bad_frames;
+      bus.writes += d.writes;
+      bus.write_errors += d.write_errors;
     }
   }
+  std::lock_guard<std::mutex> g(edge_mutex_);
+  s.interlocks = edge_.interlock_states();
   return s;
 }
 
@@ -84,10 +192,7 @@ void GatewayApp::publish_status() {
   }
 }
 
-void GatewayApp::tick() {
-  const std::int64_t now = clock_.monotonic_ms();
-  uplink_->maintain(now);
-
+void GatewayApp::flush_pending() {
   std::vector<wire::Reading> readings;
   {
     std::lock_guard<std::mutex> g(pending_mutex_);
@@ -95,6 +200,12 @@ void GatewayApp::tick() {
   }
   // Into the outbox first: from here on a reading survives kill -9 and power cuts.
   if (!readings.empty()) outbox_.append(readings, clock_.utc_ms());
+}
+
+void GatewayApp::tick() {
+  const std::int64_t now = clock_.monotonic_ms();
+  uplink_->maintain(now);
+  flush_pending();
 
   // Feed the watchdogs only while every bus thread goes round (a hung bus resets the board).
   bool alive = true;
@@ -116,6 +227,7 @@ void GatewayApp::tick() {
     status_due_ = true;
   }
   handle_requests();
+  publish_events();
   if (status_due_ || now >= next_status_ms_) publish_status();
   send_from_outbox();
 }
@@ -144,6 +256,15 @@ void GatewayApp::handle_requests() {
       bool found = false;
       for (auto& w : workers_) found = w->poll_now(p->device) || found;
       answer(event, req.id, found ? std::vector<std::string>{} : std::vector<std::string>{"device: no device \"" + p->device + "\" on this gateway"});
+    } else if (const auto* r = std::get_if<ResetInterlock>(&req.what)) {
+      std::lock_guard<std::mutex> g(edge_mutex_);
+      if (!r->interlock.empty() && !edge_.has_interlock(r->interlock)) {
+        answer(event, req.id, {"interlock: no interlock \"" + r->interlock + "\" on this gateway"});
+        continue;
+      }
+      queue_events(edge_.reset(r->interlock, "command", clock_.utc_ms()));
+      apply_edge();
+      answer(event, req.id, {});
     } else if (std::holds_alternative<PublishStatus>(req.what)) {
       status_due_ = true;
       answer(event, req.id, {});
@@ -265,7 +386,7 @@ int GatewayApp::run() {
   watchdog_.stopping();
   for (auto& w : workers_) w->stop();
   try {
-    tick();  // what was polled before the stop goes into the outbox
+    flush_pending();  // what was polled before the stop goes into the outbox; no new connection now
   } catch (const std::exception& e) {
     log::error("gateway", std::string("final flush failed: ") + e.what());
   }

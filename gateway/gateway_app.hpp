@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "firmware/edge/edge_safety.hpp"
 #include "firmware/wire/messages.hpp"
 #include "gateway/board_config.hpp"
 #include "gateway/bus_worker.hpp"
@@ -36,7 +37,14 @@ class GatewayApp {
 
  private:
   void on_readings(std::vector<wire::Reading> readings);
+  /// Hands the edge's decisions to the buses and keeps latched interlocks on disk; with edge_mutex_ held.
+  void apply_edge();
+  /// With edge_mutex_ held: logs the events and queues them for up/events.
+  void queue_events(std::vector<firmware::edge::EdgeEvent> events);
+  void publish_events();
   void tick();
+  /// Moves polled readings into the outbox.
+  void flush_pending();
   void send_from_outbox();
   void handle_requests();
   void answer(std::string_view event, const std::string& id, const std::vector<std::string>& errors);
@@ -56,6 +64,11 @@ class GatewayApp {
   bool restart_ = false;
   std::function<void()> stop_loop_;
   std::vector<std::pair<std::string, std::string>> requests_;  ///< (kind, payload), guarded by pending_mutex_
+
+  mutable std::mutex edge_mutex_;  ///< guards edge_, events_, latched_
+  firmware::edge::EdgeSafety edge_;
+  std::deque<firmware::edge::EdgeEvent> events_;  ///< waiting for the uplink
+  std::vector<std::string> latched_;              ///< as last written to disk
 
   std::mutex pending_mutex_;
   std::vector<wire::Reading> pending_;  ///< polled, not yet in the outbox

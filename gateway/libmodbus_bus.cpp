@@ -113,14 +113,17 @@ firmware::BusResult LibmodbusBus::read_once(int unit, firmware::RegisterKind kin
   }
   last_frame_ = std::chrono::steady_clock::now();
   if (n == count) return {};
-  const int err = errno;
-  const auto error = n < 0 ? classify(err) : firmware::BusError::bad_frame;
-  std::string message = "unit " + std::to_string(unit) + " " +
+  return failure(n, "unit " + std::to_string(unit) + " " +
                         (kind == firmware::RegisterKind::holding ? "HR "
                          : kind == firmware::RegisterKind::input ? "IR "
                                                                  : "CO ") +
-                        std::to_string(start) + "+" +
-                        std::to_string(count) + ": " + (n < 0 ? modbus_strerror(err) : "short answer");
+                        std::to_string(start) + "+" + std::to_string(count));
+}
+
+firmware::BusResult LibmodbusBus::failure(int n, const std::string& what) {
+  const int err = errno;
+  const auto error = n < 0 ? classify(err) : firmware::BusError::bad_frame;
+  std::string message = what + ": " + (n < 0 ? modbus_strerror(err) : "short answer");
   // A TCP connection that failed, or garbage left in a stream, is reopened on the next read.
   if (error == firmware::BusError::io_error || (error == firmware::BusError::bad_frame && config_.type == BusType::tcp)) {
     close();
@@ -128,6 +131,41 @@ firmware::BusResult LibmodbusBus::read_once(int unit, firmware::RegisterKind kin
     modbus_flush(ctx_);
   }
   return {error, message};
+}
+
+template <typename Call>
+firmware::BusResult LibmodbusBus::write_once(int unit, const std::string& what, int expected, Call call) {
+  std::string why;
+  if (!ensure_connected(why)) return {firmware::BusError::io_error, why};
+  modbus_set_slave(ctx_, unit);
+  keep_frame_gap();
+  const int n = call();
+  last_frame_ = std::chrono::steady_clock::now();
+  if (n == expected) return {};
+  return failure(n, "unit " + std::to_string(unit) + " " + what);
+}
+
+firmware::BusResult LibmodbusBus::write_coils(int unit, std::uint16_t start, const std::vector<bool>& values) {
+  std::vector<std::uint8_t> bits(values.begin(), values.end());
+  const int count = static_cast<int>(bits.size());
+  const std::string what = "write CO " + std::to_string(start) + "+" + std::to_string(count);
+  firmware::BusResult r;
+  // A write that timed out may have been carried out: writing the same values again is safe.
+  for (int attempt = 0; attempt <= config_.retries; ++attempt) {
+    r = write_once(unit, what, count, [&] { return modbus_write_bits(ctx_, start, count, bits.data()); });
+    if (r.ok() || r.error == firmware::BusError::exception) break;
+  }
+  return r;
+}
+
+firmware::BusResult LibmodbusBus::write_register(int unit, std::uint16_t address, std::uint16_t value) {
+  const std::string what = "write HR " + std::to_string(address) + "=" + std::to_string(value);
+  firmware::BusResult r;
+  for (int attempt = 0; attempt <= config_.retries; ++attempt) {
+    r = write_once(unit, what, 1, [&] { return modbus_write_register(ctx_, address, value); });
+    if (r.ok() || r.error == firmware::BusError::exception) break;
+  }
+  return r;
 }
 
 }  // namespace lookout::gateway

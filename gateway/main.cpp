@@ -12,6 +12,7 @@
 #include "firmware/log.hpp"
 #include "gateway/board_config.hpp"
 #include "gateway/gateway_app.hpp"
+#include "gateway/self_test.hpp"
 #include "gateway/site_config.hpp"
 
 namespace {
@@ -19,6 +20,8 @@ namespace {
 constexpr const char* USAGE =
     "usage: lookout-gateway [--board BOARD.toml] --config SITE.toml\n"
     "       lookout-gateway [--board BOARD.toml] --check SITE.toml   check the site file and exit\n"
+    "       lookout-gateway [--board BOARD.toml] --self-test --config SITE.toml\n"
+    "                         check this firmware on this board (data_dir, outbox, serial ports, watchdog)\n"
     "       lookout-gateway --version\n";
 
 }  // namespace
@@ -27,11 +30,14 @@ int main(int argc, char** argv) {
   std::string config;
   std::string board_file;
   bool check_only = false;
+  bool self_test = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if ((arg == "--config" || arg == "--check") && i + 1 < argc) {
       config = argv[++i];
       check_only = arg == "--check";
+    } else if (arg == "--self-test") {
+      self_test = true;
     } else if (arg == "--board" && i + 1 < argc) {
       board_file = argv[++i];
     } else if (arg == "--version") {
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
       std::cout << config << ": ok\n";
       return 0;
     }
+    if (self_test) return lookout::gateway::self_test(site, board ? &*board : nullptr, std::cout) ? 0 : 1;
     int status = 0;
     bool restart = false;
     {

@@ -9,6 +9,23 @@ namespace lookout::gateway {
 namespace {
 constexpr std::int64_t MAX_BACKOFF_MS = 15000;
 constexpr int MAX_BUFFERED = 10000;  // Paho's default of 100 refuses bursts (debian-notes.md)
+/// A connect failure in words an engineer can act on (MQTT 3.1.1 CONNACK codes, Paho's -1).
+std::string why_not_connected(int code, bool tls) {
+  switch (code) {
+    case 1: return "the broker does not speak MQTT 3.1.1 (code 1)";
+    case 2: return "the broker refused the client id (code 2)";
+    case 3: return "the broker is unavailable (code 3)";
+    case 4: return "bad user name or password (code 4)";
+    case 5: return "not authorized: check username and password (code 5)";
+    default: break;
+  }
+  if (tls) {
+    return "no TLS connection: broker down, or its certificate not signed by ca_file or not for this host (code " +
+           std::to_string(code) + ")";
+  }
+  return "broker unreachable (code " + std::to_string(code) + ")";
+}
+
 }  // namespace
 
 class MqttUplink::Callback final : public mqtt::callback {
@@ -45,8 +62,9 @@ class MqttUplink::ConnectListener final : public mqtt::iaction_listener {
   explicit ConnectListener(MqttUplink& owner) : owner_(owner) {}
   void on_failure(const mqtt::token& tok) override {
     owner_.connecting_ = false;
-    log::warn("uplink", "cannot connect to " + owner_.settings_.uri + " (code " +
-                            std::to_string(tok.get_return_code()) + "); retrying");
+    const bool tls = owner_.settings_.uri.starts_with("ssl://") || owner_.settings_.uri.starts_with("mqtts://");
+    log::warn("uplink", "cannot connect to " + owner_.settings_.uri + ": " + why_not_connected(tok.get_return_code(), tls) +
+                            "; retrying");
   }
   void on_success(const mqtt::token&) override {}
 
@@ -90,7 +108,12 @@ void MqttUplink::maintain(std::int64_t monotonic_ms) {
                      .will(mqtt::message(will_topic_, will_payload_, settings_.qos, true));
   if (!settings_.username.empty()) builder.user_name(settings_.username).password(settings_.password);
   if (settings_.uri.starts_with("ssl://") || settings_.uri.starts_with("mqtts://")) {
-    builder.ssl(mqtt::ssl_options());
+    // The broker's certificate is checked against the CA and its name against the host.
+    auto ssl = mqtt::ssl_options_builder();
+    ssl.enable_server_cert_auth(true).verify(true);
+    if (!settings_.ca_file.empty()) ssl.trust_store(settings_.ca_file);
+    if (!settings_.cert_file.empty()) ssl.key_store(settings_.cert_file).private_key(settings_.key_file);
+    builder.ssl(ssl.finalize());
   }
   try {
     client_->connect(builder.finalize(), nullptr, *connect_listener_);

@@ -62,9 +62,11 @@ class MqttUplink {
   std::function<void()> on_connected_;
   std::string subscription_;
   MessageHandler on_message_;
-  std::unique_ptr<mqtt::async_client> client_;
   std::unique_ptr<Callback> callback_;
   std::unique_ptr<ConnectListener> connect_listener_;
+  // Last, so it goes first: a connect still in flight when it is destroyed may call the
+  // listener and the callback, which must still exist then.
+  std::unique_ptr<mqtt::async_client> client_;
   std::atomic<bool> connecting_{false};
   std::atomic<std::uint64_t> connections_{0};
   std::atomic<bool> stopped_{false};

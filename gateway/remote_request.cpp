@@ -25,8 +25,17 @@ std::variant<RemoteRequest, RequestError> parse_remote_request(std::string_view 
     r.what = PollNow{j["device"].get<std::string>()};
   } else if (command == "publish_status") {
     r.what = PublishStatus{};
+  } else if (command == "reset_interlock") {
+    ResetInterlock reset;
+    if (const auto it = j.find("interlock"); it != j.end()) {
+      if (!it->is_string() || it->get<std::string>().empty()) {
+        return RequestError{r.id, "interlock: should be an interlock's name (leave it out to reset every one)"};
+      }
+      reset.interlock = it->get<std::string>();
+    }
+    r.what = reset;
   } else {
-    return RequestError{r.id, "command: unknown command \"" + command + "\" (poll_now, publish_status)"};
+    return RequestError{r.id, "command: unknown command \"" + command + "\" (poll_now, publish_status, reset_interlock)"};
   }
   return r;
 }

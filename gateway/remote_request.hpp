@@ -16,6 +16,11 @@ struct PollNow {
 };
 /// down/command {"v":1,"id":"..","command":"publish_status"}
 struct PublishStatus {};
+/// down/command {"v":1,"id":"..","command":"reset_interlock","interlock":"face-1-power"};
+/// without "interlock": every interlock of the gateway.
+struct ResetInterlock {
+  std::string interlock;  ///< "" for all
+};
 /// down/config {"v":1,"id":"..","site":"<the whole site file, TOML>"}
 struct NewSiteFile {
   std::string text;
@@ -23,7 +28,7 @@ struct NewSiteFile {
 
 struct RemoteRequest {
   std::string id;  ///< echoed in the answer, so the sender can match it
-  std::variant<PollNow, PublishStatus, NewSiteFile> what;
+  std::variant<PollNow, PublishStatus, ResetInterlock, NewSiteFile> what;
 };
 
 struct RequestError {

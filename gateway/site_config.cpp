@@ -8,6 +8,7 @@
 #include "firmware/config/toml_checker.hpp"
 #include "firmware/wire/messages.hpp"
 #include "gateway/board_config.hpp"
+#include "gateway/edge_config.hpp"
 
 namespace lookout::gateway {
 namespace {
@@ -89,7 +90,7 @@ void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& s
 void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
   const toml::table* m = c.table(root, "", "mqtt", true);
   if (m == nullptr) return;
-  c.only_keys(*m, "mqtt", {"uri", "username", "password", "keepalive_s", "qos"});
+  c.only_keys(*m, "mqtt", {"uri", "username", "password", "keepalive_s", "qos", "ca_file", "cert_file", "key_file"});
   if (auto v = c.string(*m, "mqtt", "uri", true)) {
     if (v->starts_with("tcp://") || v->starts_with("ssl://") || v->starts_with("mqtt://") ||
         v->starts_with("mqtts://")) {
@@ -101,6 +102,24 @@ void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site
   if (auto v = c.string(*m, "mqtt", "username", false)) site.mqtt.username = *v;
   if (auto v = c.string(*m, "mqtt", "password", false)) site.mqtt.password = *v;
   if (auto v = c.integer(*m, "mqtt", "keepalive_s", false, 2, 3600)) site.mqtt.keepalive_s = static_cast<int>(*v);
+  // TLS files, relative paths from the site file's folder.
+  const bool tls = site.mqtt.uri.starts_with("ssl://") || site.mqtt.uri.starts_with("mqtts://");
+  const auto path = [&](std::string_view key, std::string& out) {
+    if (auto v = c.string(*m, "mqtt", key, false)) {
+      if (!tls) {
+        c.issue(*m->get(key), "mqtt." + std::string(key) + ": only used with an ssl:// uri (the uri is not)");
+        return;
+      }
+      const std::filesystem::path p(*v);
+      out = (p.is_absolute() ? p : site.file.parent_path() / p).string();
+    }
+  };
+  path("ca_file", site.mqtt.ca_file);
+  path("cert_file", site.mqtt.cert_file);
+  path("key_file", site.mqtt.key_file);
+  if (site.mqtt.cert_file.empty() != site.mqtt.key_file.empty()) {
+    c.issue(*m, "mqtt: cert_file and key_file go together (a client certificate and its key)");
+  }
   if (auto v = c.integer(*m, "mqtt", "qos", false, 1, 1)) site.mqtt.qos = static_cast<int>(*v);
 }
 
@@ -136,7 +155,7 @@ void read_calibration(config::TomlChecker& c, const toml::table& d, const std::s
 
 firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, const std::string& where,
                                  std::set<std::string>& device_names) {
-  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "max_gap", "calibration"});
+  c.only_keys(d, where, {"name", "model", "unit", "poll_ms", "fast_poll_ms", "heartbeat_s", "max_gap", "calibration"});
   firmware::DeviceSpec spec;
   if (auto v = c.string(d, where, "name", true)) {
     if (!wire::is_valid_name(*v)) {
@@ -156,6 +175,15 @@ firmware::DeviceSpec read_device(config::TomlChecker& c, const toml::table& d, c
   if (auto v = c.integer(d, where, "unit", true, 1, 247)) spec.unit = static_cast<int>(*v);
   spec.poll_ms = spec.profile != nullptr ? spec.profile->recommended_poll_ms : 2000;
   if (auto v = c.integer(d, where, "poll_ms", false, 100, 86400000)) spec.poll_ms = static_cast<int>(*v);
+  if (auto v = c.integer(d, where, "fast_poll_ms", false, 100, 86400000)) spec.fast_poll_ms = static_cast<int>(*v);
+  if (spec.profile != nullptr && spec.profile->heartbeat) spec.heartbeat_s = spec.profile->heartbeat->default_timeout_s;
+  if (auto v = c.integer(d, where, "heartbeat_s", false, 0, 65535)) {
+    if (spec.profile != nullptr && !spec.profile->heartbeat) {
+      c.issue(*d.get("heartbeat_s"), where + ".heartbeat_s: an " + std::string(spec.profile->model) +
+                                         " has no heartbeat (only output modules such as the XJ-AR4)");
+    }
+    spec.heartbeat_s = static_cast<int>(*v);
+  }
   if (auto v = c.integer(d, where, "max_gap", false, 0, 100)) spec.max_gap = static_cast<int>(*v);
   read_calibration(c, d, where, spec);
   return spec;
@@ -252,13 +280,23 @@ SiteConfig parse_site(std::string_view text, const std::filesystem::path& file, 
   site.file = file;
   site.hash = fingerprint(text);
   if (c.ok()) {
-    c.only_keys(root, "", {"gateway", "mqtt", "bus"});
+    c.only_keys(root, "", {"gateway", "mqtt", "bus", "interlock", "warning"});
     read_gateway(c, root, site, board);
     read_mqtt(c, root, site);
     read_buses(c, root, site, board);
+    read_edge_safety(c, root, site);
   }
   c.throw_if_any();
   return site;
+}
+
+const firmware::DeviceSpec* find_device(const SiteConfig& site, std::string_view name) {
+  for (const auto& b : site.buses) {
+    for (const auto& d : b.devices) {
+      if (d.name == name) return &d;
+    }
+  }
+  return nullptr;
 }
 
 SiteConfig load_site_file(const std::filesystem::path& file, const BoardConfig* board) {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "firmware/device_poller.hpp"
+#include "firmware/edge/interlock.hpp"
+#include "firmware/edge/warning.hpp"
 #include "firmware/wire/topics.hpp"
 
 namespace lookout::gateway {
@@ -16,6 +18,9 @@ struct MqttSettings {
   std::string uri;  ///< tcp://host:port or ssl://host:port
   std::string username;
   std::string password;
+  std::string ca_file;    ///< ssl://: the CA that signed the broker's certificate; "" = the system's
+  std::string cert_file;  ///< ssl://: this gateway's certificate, when the broker asks for one
+  std::string key_file;   ///< ssl://: its private key
   int keepalive_s = 10;
   int qos = 1;
 };
@@ -50,7 +55,12 @@ struct SiteConfig {
   std::size_t outbox_max_readings = 1000000;  ///< when full, the oldest readings go first
   MqttSettings mqtt;
   std::vector<BusConfig> buses;
+  std::vector<firmware::edge::InterlockSpec> interlocks;  ///< [[interlock]]: coils driven at the edge
+  std::vector<firmware::edge::WarningSpec> warnings;      ///< [[warning]]: faster polling while it holds
 };
+
+/// The device named `name` in the site, or nullptr.
+const firmware::DeviceSpec* find_device(const SiteConfig& site, std::string_view name);
 
 struct BoardConfig;
 

@@ -147,6 +147,32 @@ std::optional<bool> TomlChecker::boolean(const toml::table& t, std::string_view 
   return std::nullopt;
 }
 
+std::optional<std::vector<TomlChecker::StringItem>> TomlChecker::strings(const toml::table& t, std::string_view where,
+                                                                         std::string_view key, bool required) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) {
+    if (required) missing(t, where, key, "a list of strings, [\"a\", \"b\"]");
+    return std::nullopt;
+  }
+  const auto* arr = n->as_array();
+  if (arr == nullptr) {
+    issue(*n, key_path(where, key) + ": expected a list of strings, found " + type_name(*n));
+    return std::nullopt;
+  }
+  std::vector<StringItem> out;
+  bool all = true;
+  for (const auto& e : *arr) {
+    if (const auto* s = e.as_string()) {
+      out.push_back({s->get(), &e});
+    } else {
+      issue(e, key_path(where, key) + ": expected a string, found " + type_name(e));
+      all = false;
+    }
+  }
+  if (!all) return std::nullopt;
+  return out;
+}
+
 std::vector<const toml::table*> TomlChecker::tables(const toml::table& t, std::string_view where,
                                                     std::string_view key, bool required) {
   std::vector<const toml::table*> out;

@@ -55,6 +55,13 @@ class TomlChecker {
                                       bool required, std::int64_t min, std::int64_t max);
   std::optional<double> number(const toml::table& t, std::string_view where, std::string_view key, bool required);
   std::optional<bool> boolean(const toml::table& t, std::string_view where, std::string_view key, bool required);
+  /// An array of strings, each with its node so a problem can be named at its element.
+  struct StringItem {
+    std::string value;
+    const toml::node* node;
+  };
+  std::optional<std::vector<StringItem>> strings(const toml::table& t, std::string_view where, std::string_view key,
+                                                 bool required);
   /// An array of tables (`[[name]]`); a missing key gives an empty list (recorded if required).
   std::vector<const toml::table*> tables(const toml::table& t, std::string_view where, std::string_view key,
                                          bool required);

@@ -6,7 +6,9 @@
 //   power_cut      relay_state    ""   coil 2, 1 = the supply it guards is cut
 //   spare          relay_state    ""   coil 3
 //   reset_button   button_state   ""   input register 0 bit0, 1 = the local reset button pressed
-// No options. Coils are read with function 01 (RegisterKind::coil).
+// No options. Coils are read with function 01 (RegisterKind::coil). Edge interlocks drive the
+// coils by name (function 15, all four at once); the gateway sets the heartbeat timeout and
+// writes often enough to keep it from expiring (docs/config.md "Edge safety").
 
 #include <array>
 
@@ -71,6 +73,13 @@ Profile xj_ar4() {
                    {"spare", "relay_state", ""},
                    {"reset_button", "button_state", ""}},
       .interpret = interpret,
+      .outputs = {{"siren", 0, "CO 0 siren 1 = sounding"},
+                  {"beacon", 1, "CO 1 beacon 1 = flashing"},
+                  {"power_cut", 2, "CO 2 power_cut 1 = relay energised: the supply it guards is cut"},
+                  {"spare", 3, "CO 3 spare"}},
+      // "If no write reaches the module for this long, it sets the beacon coil by itself".
+      // 30 s: three coil refreshes a timeout, and a gateway gone is seen within half a minute.
+      .heartbeat = HeartbeatRegister{0, 30, "HR 0 heartbeat_timeout_s 0 = off"},
   };
 }
 

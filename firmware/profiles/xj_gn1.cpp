@@ -89,6 +89,8 @@ Profile xj_gn1() {
                    {"d_up", "displacement_up", "mm"},
                    {"horizontal", "displacement_horizontal", "mm"}},
       .interpret = interpret,
+      // "a monitoring system switches the station to mode 1 then, and back to 0" (line 30).
+      .fast_mode = FastModeRegister{20, 0, 1, "HR 20 mode 0 static 1 fast-static"},
   };
 }
 

@@ -221,9 +221,18 @@ std::string encode(const GatewayStatus& m) {
       devices[name] = {{"state", c.state},           {"polls", c.polls},
                        {"errors", c.errors},         {"timeouts", c.timeouts},
                        {"exceptions", c.exceptions}, {"bad_frames", c.bad_frames},
+                       {"writes", c.writes},         {"write_errors", c.write_errors},
                        {"bus", c.bus}};
     }
     j["devices"] = devices;
+    json buses = json::object();
+    for (const auto& [name, b] : m.buses) {
+      buses[name] = {{"devices", b.devices},       {"online", b.online},     {"polls", b.polls},
+                     {"errors", b.errors},         {"timeouts", b.timeouts}, {"exceptions", b.exceptions},
+                     {"bad_frames", b.bad_frames}, {"writes", b.writes},     {"write_errors", b.write_errors}};
+    }
+    j["buses"] = buses;
+    if (!m.interlocks.empty()) j["interlocks"] = m.interlocks;
   }
   return j.dump();
 }
@@ -260,8 +269,25 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
         c.timeouts = optional_count("timeouts");
         c.exceptions = optional_count("exceptions");
         c.bad_frames = optional_count("bad_frames");
+        c.writes = optional_count("writes");
+        c.write_errors = optional_count("write_errors");
         if (d.contains("bus")) c.bus = string_field(d, where, "bus", true);
         m.devices[name] = c;
+      }
+    }
+    if (const auto it = j.find("buses"); it != j.end() && it->is_object()) {
+      for (const auto& [name, b] : it->items()) {
+        const std::string where = "buses." + name + ".";
+        if (!b.is_object()) throw Invalid{where + ": expected an object"};
+        const auto count = [&](const char* key) { return b.contains(key) ? uint_field(b, where, key) : 0; };
+        m.buses[name] = {count("devices"), count("online"),     count("polls"),  count("errors"),      count("timeouts"),
+                         count("exceptions"), count("bad_frames"), count("writes"), count("write_errors")};
+      }
+    }
+    if (const auto it = j.find("interlocks"); it != j.end() && it->is_object()) {
+      for (const auto& [name, state] : it->items()) {
+        if (!state.is_string()) throw Invalid{"interlocks." + name + ": expected a string"};
+        m.interlocks[name] = state.get<std::string>();
       }
     }
     return m;
@@ -280,7 +306,9 @@ std::string encode(const AlarmMessage& m) {
               {"value", m.value ? json(*m.value) : json(nullptr)},
               {"unit", m.unit},
               {"ts", m.ts_ms},
-              {"since", m.since_ms}};
+              {"since", m.since_ms},
+              {"kind", m.kind},
+              {"page", m.page}};
   if (m.id != 0) j["id"] = m.id;
   return j.dump();
 }
@@ -304,6 +332,15 @@ Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
     m.ts_ms = ts_field(j, "", "ts");
     m.since_ms = ts_field(j, "", "since");
     if (const auto id = j.find("id"); id != j.end() && id->is_number_integer()) m.id = id->get<std::int64_t>();
+    // Added after v1 first shipped: optional, with the meaning they had before.
+    if (const auto it = j.find("kind"); it != j.end()) {
+      if (!it->is_string()) throw Invalid{"kind: expected a string"};
+      m.kind = it->get<std::string>();
+    }
+    if (const auto it = j.find("page"); it != j.end()) {
+      if (!it->is_boolean()) throw Invalid{"page: expected true or false"};
+      m.page = it->get<bool>();
+    }
     return m;
   });
 }

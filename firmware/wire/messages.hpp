@@ -32,7 +32,22 @@ struct DeviceCounters {
   std::uint64_t timeouts = 0;    ///< no answer in time
   std::uint64_t exceptions = 0;  ///< Modbus exception responses
   std::uint64_t bad_frames = 0;  ///< CRC errors, garbage, wrong lengths
+  std::uint64_t writes = 0;        ///< coil and register writes made (edge safety, fast mode)
+  std::uint64_t write_errors = 0;  ///< writes that failed
   std::string bus;               ///< the bus it is on
+};
+
+/// A bus's totals over its devices in a gateway status message.
+struct BusCounters {
+  std::uint64_t devices = 0;
+  std::uint64_t online = 0;  ///< devices answering
+  std::uint64_t polls = 0;
+  std::uint64_t errors = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t exceptions = 0;
+  std::uint64_t bad_frames = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t write_errors = 0;
 };
 
 /// `.../up/status`, retained. The broker's last will publishes it with online = false.
@@ -48,6 +63,9 @@ struct GatewayStatus {
   std::uint64_t outbox_readings = 0;   ///< readings in them
   std::uint64_t dropped_readings = 0;  ///< dropped because the outbox was full (ever)
   std::map<std::string, DeviceCounters> devices;
+  std::map<std::string, BusCounters> buses;
+  /// Per edge interlock: "idle", "tripped" or "awaiting_reset" (latched, value restored).
+  std::map<std::string, std::string> interlocks;
 };
 
 /// Warning levels, lowest to highest (standards.md "Warning levels"); normal is no level.
@@ -69,6 +87,10 @@ struct AlarmMessage {
   std::int64_t ts_ms = 0;     ///< time of the reading that decided
   std::int64_t since_ms = 0;  ///< when this level began
   std::int64_t id = 0;        ///< the alarm (occurrence) id of the HTTP API; 0: none yet
+  std::string kind = "threshold";  ///< the rule kind: threshold, rate, tangent_angle, accumulation, derived, comm_loss, sensor_fault
+  /// false: a change that notifications skip (an alarm that rose and cleared inside a
+  /// backfilled batch: history, not news).
+  bool page = true;
 };
 
 /// A message that failed validation: what and where.

@@ -41,4 +41,10 @@ std::optional<UpTopic> parse_up_topic(std::string_view topic) {
   return UpTopic{{std::string(parts[0]), std::string(parts[1]), std::string(parts[2])}, std::string(parts[4])};
 }
 
+std::string alarm_topic(std::string_view enterprise, std::string_view site, std::string_view point,
+                        std::string_view kind) {
+  if (kind == "threshold") return alarm_topic(enterprise, site, point);
+  return alarm_topic(enterprise, site, point) + "/" + std::string(kind);
+}
+
 }  // namespace lookout::wire

@@ -21,6 +21,10 @@ std::string up_topic(const GatewayAddress& gw, std::string_view kind);
 std::string down_topic(const GatewayAddress& gw, std::string_view kind);
 /// lookout/v1/{enterprise}/{site}/alarms/{point}
 std::string alarm_topic(std::string_view enterprise, std::string_view site, std::string_view point);
+/// A point's alarm of one rule kind: the threshold alarm keeps `.../alarms/{point}`, every
+/// other kind is `.../alarms/{point}/{kind}`.
+std::string alarm_topic(std::string_view enterprise, std::string_view site, std::string_view point,
+                        std::string_view kind);
 
 /// A parsed `.../up/{kind}` topic; nullopt when the topic is not of that shape.
 struct UpTopic {

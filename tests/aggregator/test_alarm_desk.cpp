@@ -24,7 +24,7 @@ std::string batch(std::uint64_t seq, double ch4, std::int64_t ts) {
 
 std::vector<std::string> kinds(Store& store, std::int64_t id) {
   std::vector<std::string> out;
-  for (const auto& e : store.alarm_events(id)) out.push_back(e.kind);
+  for (const auto& e : store.alarm_events(id)) out.push_back(e.action);
   return out;
 }
 
@@ -60,16 +60,19 @@ TEST_SUITE("aggregator.alarm_desk") {
     CHECK(desk.act(id, AlarmAction::acknowledge, "alice", "again", 0, T0 + 2100).status == 409);
     // WHEN an unknown id THEN 404
     CHECK(desk.act(id + 100, AlarmAction::acknowledge, "alice", "x", 0, T0 + 2100).status == 404);
-    // WHEN methane falls to 0.4 THEN the acknowledged alarm clears
+    // WHEN methane falls to 0.4 THEN the power cut holds (latched); reset THEN the
+    // acknowledged alarm clears
     r = ingest.handle(TOPIC, batch(3, 0.4, T0 + 3000), T0 + 3005);
-    REQUIRE(r.alarms.size() == 1);
-    CHECK(r.alarms[0].state == "normal");
-    CHECK(r.alarms[0].id == id);
+    CHECK(r.alarms.empty());
+    const auto reset = desk.reset_latch(id, "system", "", T0 + 3000);
+    REQUIRE(reset.status == 200);
+    CHECK(reset.alarm->alarm.state == AlarmState::normal);
+    CHECK(reset.alarm->alarm.id == id);
 
     // THEN the audit trail tells the whole story: who, when, comment, from/to
     const auto events = store.alarm_events(id);
     REQUIRE(events.size() == 4);
-    CHECK(kinds(store, id) == std::vector<std::string>{"raised", "escalated", "acknowledged", "cleared"});
+    CHECK(kinds(store, id) == std::vector<std::string>{"raised", "escalated", "acknowledged", "latch_reset"});
     CHECK(events[1].from_level == Level::orange);
     CHECK(events[1].to_level == Level::red);
     CHECK(events[2].who == "alice");
@@ -123,5 +126,42 @@ TEST_SUITE("aggregator.alarm_desk") {
     CHECK(kinds(store, id) == std::vector<std::string>{"raised", "shelved", "escalated", "shelve_expired"});
     // AND new ids do not reuse old ones after a restart
     CHECK(store.last_alarm_id() == id);
+  }
+
+  TEST_CASE("a latched methane alarm is reset by id - one audited latch_reset event") {
+    TempDir dir;
+    AggregatorConfig cfg;
+    cfg.database = dir / "lookout.db";
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    AlarmDesk desk(ingest, store);
+    int announced = 0;
+    desk.on_change([&](const AlarmRecord&, const AlarmEvent&) { ++announced; });
+
+    // GIVEN methane at the power-cut line, then back down: the alarm holds (latched)
+    auto r = ingest.handle(TOPIC, batch(1, 1.6, T0), T0 + 5);
+    REQUIRE(r.alarms.size() == 1);
+    const auto id = r.alarms[0].id;
+    CHECK(r.alarms[0].kind == "threshold");
+    // WHEN reset while still over the restore value THEN 409
+    ingest.handle(TOPIC, batch(2, 1.1, T0 + 1000), T0 + 1005);
+    CHECK(desk.reset_latch(id, "bob", "", T0 + 1500).status == 409);
+    r = ingest.handle(TOPIC, batch(3, 0.5, T0 + 2000), T0 + 2005);
+    CHECK(r.alarms.empty());
+    // WHEN an unknown id THEN 404
+    CHECK(desk.reset_latch(id + 100, "bob", "", T0 + 2500).status == 404);
+    // WHEN reset THEN the level falls, the same alarm, one event by bob
+    const auto d = desk.reset_latch(id, "bob", "face checked", T0 + 3000);
+    REQUIRE(d.status == 200);
+    CHECK(d.alarm->alarm.id == id);
+    CHECK(d.alarm->alarm.level == Level::normal);
+    CHECK(d.alarm->alarm.state == AlarmState::returned_unacknowledged);
+    CHECK(announced == 1);
+    CHECK(kinds(store, id) == std::vector<std::string>{"raised", "latch_reset"});
+    const auto events = store.alarm_events(id);
+    CHECK(events.back().who == "bob");
+    CHECK(events.back().comment == "face checked");
+    CHECK(events.back().kind == RuleKind::threshold);
+    CHECK(events.back().from_level == Level::red);
   }
 }

@@ -214,7 +214,8 @@ TEST_SUITE("aggregator.http_api") {
     CHECK(list[0]["id"] == w.chem_alarm);
     list = w.get("/api/v1/alarms?history=1&from=" + std::to_string(T0 - 1), "engineer")["alarms"];
     CHECK(list.size() == 2);
-    CHECK(list[0]["events"][0]["kind"] == "raised");
+    CHECK(list[0]["events"][0]["action"] == "raised");
+    CHECK(list[0]["kind"] == "threshold");
     const auto m = w.call("GET", "/metrics", "regulator4301");
     REQUIRE(m.status == 200);
     CHECK(m.content_type.starts_with("text/plain"));
@@ -229,5 +230,27 @@ TEST_SUITE("aggregator.http_api") {
     CHECK(q.at("b") == "x y z");
     CHECK(q.at("c").empty());
     CHECK(q.at("A") == "%zz");
+  }
+
+  TEST_CASE("a latch reset by alarm id - refused to regulators and out of scope - audited") {
+    World w;
+    const std::string mine = "lookout/v1/xj-mine/mine-1/gw-1/up/readings";
+    // GIVEN the mine's methane at the power-cut line and then down: latched at red
+    w.ingest->handle(mine, batch("gw-1", 10, "ch4-1.ch4", "methane", "%CH4", 1.6, T0 + 7000), T0 + 7000);
+    w.ingest->handle(mine, batch("gw-1", 11, "ch4-1.ch4", "methane", "%CH4", 0.4, T0 + 8000), T0 + 8000);
+    const std::string reset = "/api/v1/alarms/" + std::to_string(w.mine_alarm) + "/reset";
+    CHECK(w.call("POST", reset, "regulator4302", "{}").status == 403);
+    CHECK(w.call("POST", reset, "officerxj-chem", "{}").status == 404);
+    CHECK(w.call("POST", "/api/v1/alarms/" + std::to_string(w.chem_alarm) + "/reset", "engineer", "{}").status ==
+          409);
+    const auto r = w.call("POST", reset, "officerxj-mine", R"({"comment": "face checked"})");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const auto j = json::parse(r.body);
+    CHECK(j["kind"] == "threshold");
+    CHECK(j["level"] == "normal");
+    CHECK(j["event"]["action"] == "latch_reset");
+    CHECK(j["event"]["comment"] == "face checked");
+    // AND a second reset has nothing to reset
+    CHECK(w.call("POST", reset, "engineer", "{}").status == 409);
   }
 }

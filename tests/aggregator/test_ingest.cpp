@@ -100,9 +100,12 @@ TEST_SUITE("aggregator.ingest") {
     r = ingest.handle(TOPIC, batch(2, 4.0, 1764100001000, "uncertain", "over_range"), 2);
     REQUIRE(r.alarms.size() == 1);
     CHECK(r.alarms[0].level == Level::red);
-    // GIVEN red WHEN the sensor goes into calibration THEN the alarm stays
+    // GIVEN red WHEN the sensor fails THEN the process alarm stays red and a sensor-fault
+    // alarm of its own is raised
     r = ingest.handle(TOPIC, batch(3, 0, 1764100002000, "bad", "sensor_fault"), 3);
-    CHECK(r.alarms.empty());
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].kind == "sensor_fault");
+    CHECK(r.alarms[0].rule == "fault.sensor_fault");
     CHECK(store.latest()[0].level == Level::red);
   }
 
@@ -122,9 +125,14 @@ TEST_SUITE("aggregator.ingest") {
     // the power-cut level holds at 1.2 after the restart too
     auto r = ingest.handle(TOPIC, batch(2, 1.2, 1764100001000), 2);
     CHECK(r.alarms.empty());
+    // and it stays latched below the restore value until a person resets it
     r = ingest.handle(TOPIC, batch(3, 0.5, 1764100002000), 3);
-    REQUIRE(r.alarms.size() == 1);
-    CHECK(r.alarms[0].level == Level::normal);
+    CHECK(r.alarms.empty());
+    const auto reset = ingest.reset_latch({"xj-mine", "mine-1", "ch4-1.ch4"}, 1764100003000);
+    CHECK(reset.done);
+    REQUIRE(reset.alarms.size() == 1);
+    CHECK(reset.alarms[0].level == Level::normal);
+    CHECK(reset.alarms[0].state == "returned_unacknowledged");
   }
 
   TEST_CASE("the schema is versioned: a newer database is refused") {
@@ -136,5 +144,267 @@ TEST_SUITE("aggregator.ingest") {
       SqliteStore store(dir / "x.db");  // reopening migrates nothing and works
     }
     CHECK(SqliteStore::schema_version() >= 1);
+  }
+}
+
+namespace {
+
+struct R {
+  const char* point;
+  const char* quantity;
+  double value;
+  const char* unit;
+  std::int64_t ts;
+};
+
+std::string readings(std::uint64_t seq, std::initializer_list<R> rs, bool backfill = false) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& r : rs) {
+    arr.push_back({{"point", r.point}, {"quantity", r.quantity}, {"value", r.value}, {"unit", r.unit},
+                   {"ts", r.ts}, {"quality", "good"}});
+  }
+  nlohmann::json b{{"v", 1}, {"gateway", "gw-1"}, {"seq", seq}, {"boot", 1}, {"readings", arr}};
+  if (backfill) b["backfill"] = true;
+  return b.dump();
+}
+
+const std::string STATUS = "lookout/v1/xj-mine/mine-1/gw-1/up/status";
+constexpr std::int64_t T0 = 1764100000000;
+
+}  // namespace
+
+TEST_SUITE("aggregator.ingest") {
+  TEST_CASE("a sequence gap is recorded with from - to and when seen - and late batches fill it") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    ingest.handle(TOPIC, batch(10, 0.1), T0);
+    ingest.handle(TOPIC, batch(11, 0.1), T0 + 1);
+    CHECK(store.sequence_gaps().empty());
+    // WHEN 15 arrives after 11 THEN 12..14 are missing
+    ingest.handle(TOPIC, batch(15, 0.1), T0 + 2);
+    auto gaps = store.sequence_gaps();
+    REQUIRE(gaps.size() == 1);
+    CHECK(gaps[0].gateway.gateway == "gw-1");
+    CHECK(gaps[0].from_seq == 12);
+    CHECK(gaps[0].to_seq == 14);
+    CHECK(gaps[0].seen_ms == T0 + 2);
+    CHECK(gaps[0].missing == 3);
+    CHECK(ingest.counters().gaps == 1);
+    // WHEN 13 arrives late THEN two are still missing, and no new gap is seen
+    ingest.handle(TOPIC, batch(13, 0.1), T0 + 3);
+    gaps = store.sequence_gaps();
+    REQUIRE(gaps.size() == 1);
+    CHECK(gaps[0].missing == 2);
+    // AND after a restart the next gap is measured from what is stored
+    {
+      Ingest again(cfg, store);
+      again.handle(TOPIC, batch(17, 0.1), T0 + 4);
+    }
+    gaps = store.sequence_gaps();
+    REQUIRE(gaps.size() == 2);
+    CHECK(gaps[0].from_seq == 16);
+    CHECK(gaps[0].to_seq == 16);
+  }
+
+  TEST_CASE("a backfill is judged in time order and an alarm that rose and cleared inside it does not page") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    // GIVEN H2S readings kept while the broker was away, sent out of order: 2 ppm at t+2 s,
+    // 9 ppm at t+1 s, 1 ppm at t+0
+    auto r = ingest.handle(TOPIC,
+                           readings(1,
+                                    {{"gd-1.gas", "h2s", 2, "ppm", T0 + 2000},
+                                     {"gd-1.gas", "h2s", 9, "ppm", T0 + 1000},
+                                     {"gd-1.gas", "h2s", 1, "ppm", T0}},
+                                    true),
+                           T0 + 60'000);
+    // THEN judged as 1, 9, 2: orange at t+1 s and back to normal at t+2 s, both marked not to page
+    REQUIRE(r.alarms.size() == 2);
+    CHECK(r.alarms[0].level == Level::orange);
+    CHECK(r.alarms[0].ts_ms == T0 + 1000);
+    CHECK(r.alarms[1].level == Level::normal);
+    CHECK(r.alarms[1].state == "returned_unacknowledged");
+    CHECK(!r.alarms[0].page);
+    CHECK(!r.alarms[1].page);
+    // AND the latest value is the newest measurement
+    CHECK(*store.latest()[0].reading.value == 2);
+    // WHEN a backfill ends with the alarm still up THEN it pages
+    r = ingest.handle(TOPIC, readings(2, {{"gd-1.gas", "h2s", 20, "ppm", T0 + 3000}}, true), T0 + 61'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].level == Level::red);
+    CHECK(r.alarms[0].page);
+    // AND a live batch always pages
+    r = ingest.handle(TOPIC, readings(3, {{"gd-1.gas", "h2s", 1, "ppm", T0 + 4000}}), T0 + 62'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].page);
+  }
+
+  TEST_CASE("communication loss after silence - cleared by the next reading - kept apart from the process alarm") {
+    TempDir dir;
+    auto cfg = config_for(dir);
+    cfg.comm_loss.push_back({Scope{}, 3.0, 10'000, std::nullopt, std::nullopt, std::nullopt});
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    // GIVEN a methane point in alarm, polled every 10 s (configured)
+    ingest.handle(TOPIC, batch(1, 1.2, T0), T0);
+    CHECK(ingest.tick(T0 + 30'000).empty());
+    // WHEN nothing arrives for more than 30 s THEN a comm-loss alarm of its own
+    auto t = ingest.tick(T0 + 30'001);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0].kind == "comm_loss");
+    CHECK(t[0].rule == "comm.no_data");
+    CHECK(t[0].level == Level::yellow);
+    CHECK(t[0].point == "ch4-1.ch4");
+    // AND the process alarm is untouched
+    int orange = 0;
+    for (const auto& a : ingest.current_alarms()) orange += a.kind == "threshold" && a.level == Level::orange;
+    CHECK(orange == 1);
+    CHECK(ingest.tick(T0 + 40'000).empty());  // raised once, not again every tick
+    // WHEN a reading arrives THEN the loss clears at once
+    auto r = ingest.handle(TOPIC, batch(2, 1.2, T0 + 41'000), T0 + 41'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].kind == "comm_loss");
+    CHECK(r.alarms[0].level == Level::normal);
+    CHECK(r.alarms[0].state == "returned_unacknowledged");
+    CHECK(ingest.tick(T0 + 41'500).empty());
+  }
+
+  TEST_CASE("the gateway's last will raises communication loss for each of its points at once") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    ingest.handle(TOPIC, readings(1, {{"gd-1.gas", "h2s", 1, "ppm", T0}, {"ch4-1.ch4", "methane", 0.1, "%CH4", T0}}),
+                  T0);
+    // a status saying online changes nothing
+    auto r = ingest.handle(STATUS, R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":1,"uptime_s":5,"ts":1764100000000,"site_hash":"x"})", T0 + 1);
+    CHECK(r.alarms.empty());
+    // WHEN the broker publishes the last will
+    r = ingest.handle(STATUS, R"({"v":1,"gateway":"gw-1","online":false})", T0 + 2);
+    // THEN both points have lost communication, now
+    CHECK(r.outcome == IngestResult::Outcome::accepted);
+    REQUIRE(r.alarms.size() == 2);
+    for (const auto& a : r.alarms) {
+      CHECK(a.kind == "comm_loss");
+      CHECK(a.rule == "comm.gateway_offline");
+      CHECK(a.ts_ms == T0 + 2);
+      // each its own alarm id, audited like an alarm from a reading
+      CHECK(a.id > 0);
+      const auto events = store.alarm_events(a.id);
+      REQUIRE(events.size() == 1);
+      CHECK(events[0].action == "raised");
+      CHECK(events[0].kind == RuleKind::comm_loss);
+      CHECK(events[0].who == "system");
+    }
+    CHECK(r.alarms[0].id != r.alarms[1].id);
+    // AND it is stored: after a restart it is still there
+    Ingest again(cfg, store);
+    int lost = 0;
+    for (const auto& a : again.current_alarms()) lost += a.kind == "comm_loss" && a.level != Level::normal;
+    CHECK(lost == 2);
+    // WHEN the gateway is back (online = true) THEN the losses clear: its points spoke 4 ms ago
+    r = ingest.handle(STATUS, R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":2,"uptime_s":1,"ts":1764100000004,"site_hash":"x"})", T0 + 4);
+    REQUIRE(r.alarms.size() == 2);
+    for (const auto& a : r.alarms) CHECK(a.level == Level::normal);
+    // AND a malformed status is rejected with its reason
+    r = ingest.handle(STATUS, R"({"v":1,"gateway":"gw-1"})", T0 + 3);
+    CHECK(r.outcome == IngestResult::Outcome::rejected);
+    CHECK(r.reason.find("online") != std::string::npos);
+    r = ingest.handle(STATUS, R"({"v":1,"gateway":"gw-9","online":false})", T0 + 3);
+    CHECK(r.outcome == IngestResult::Outcome::rejected);
+    CHECK(r.reason.find("does not match") != std::string::npos);
+  }
+
+  TEST_CASE("derived freeboard from a water-level point and the installation record") {
+    TempDir dir;
+    auto cfg = config_for(dir);
+    DerivedRule rule{"dam.freeboard", DerivedKind::freeboard, {"rl-1.level"}, 250.0, 0,
+                     derived_lines(DerivedKind::freeboard, 0.7)};
+    rule.lines.name = "derived.freeboard";
+    cfg.derived.push_back({"xj-mine", "mine-1", rule});
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    auto r = ingest.handle(TOPIC, readings(1, {{"rl-1.level", "water_level", 248.0, "m", T0}}), T0);
+    CHECK(r.alarms.empty());
+    // WHEN the water rises to 249.5 m THEN freeboard 0.5 m is under the 0.7 m design minimum: red
+    r = ingest.handle(TOPIC, readings(2, {{"rl-1.level", "water_level", 249.5, "m", T0 + 3'600'000}}),
+                      T0 + 3'600'000);
+    const lookout::wire::AlarmMessage* derived = nullptr;
+    for (const auto& a : r.alarms) {
+      if (a.kind == "derived") derived = &a;
+    }
+    REQUIRE(derived != nullptr);
+    CHECK(derived->point == "dam.freeboard");
+    CHECK(derived->level == Level::red);
+    CHECK(derived->quantity == "freeboard");
+    CHECK(*derived->value == doctest::Approx(0.5));
+    CHECK(derived->unit == "m");
+  }
+
+  TEST_CASE("a latch reset is refused while methane is still over the restore value") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    ingest.handle(TOPIC, batch(1, 1.6, T0), T0);
+    ingest.handle(TOPIC, batch(2, 1.1, T0 + 1000), T0 + 1000);
+    auto reset = ingest.reset_latch({"xj-mine", "mine-1", "ch4-1.ch4"}, T0 + 2000);
+    CHECK(!reset.done);
+    CHECK(reset.reason.find("restore") != std::string::npos);
+    CHECK(reset.alarms.empty());
+    CHECK(!ingest.reset_latch({"xj-mine", "mine-1", "nope.x"}, T0).done);
+  }
+
+  TEST_CASE("a site's level rolls up its points by quantity") {
+    TempDir dir;
+    auto cfg = config_for(dir);
+    ThresholdOverride o{Scope{}, "temperature", ThresholdRule{"config.temperature", "degC", {{Level::blue, 40, 40}}, {}},
+                        {}, Level::normal, false};
+    cfg.thresholds.push_back(o);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    ingest.handle(TOPIC,
+                  readings(1, {{"t-1.t", "temperature", 41, "degC", T0},
+                               {"t-2.t", "temperature", 41, "degC", T0},
+                               {"t-3.t", "temperature", 41, "degC", T0}}),
+                  T0);
+    CHECK(ingest.site_level("xj-mine", "mine-1") == Level::blue);
+    // WHEN a fourth point turns blue THEN four blue points make the quantity yellow (GB 39496 5.5.4)
+    ingest.handle(TOPIC, readings(2, {{"t-4.t", "temperature", 41, "degC", T0 + 1}}), T0 + 1);
+    CHECK(ingest.site_level("xj-mine", "mine-1") == Level::yellow);
+    CHECK(ingest.site_level("xj-mine", "other") == Level::normal);
+  }
+}
+
+TEST_SUITE("aggregator.ingest") {
+  TEST_CASE("a device that keeps being reported offline is a communication loss") {
+    TempDir dir;
+    auto cfg = parse_aggregator_config("[mqtt]\nuri = \"tcp://127.0.0.1:1\"\n[storage]\npath = \"x.db\"\n"
+                                       "[[comm_loss]]\nmultiple = 3\nmin_timeout_s = 2\n",
+                                       dir / "a.toml");
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    std::uint64_t seq = 1;
+    std::int64_t t = T0;
+    // GIVEN readings every 250 ms for 2 s
+    for (; t < T0 + 2000; t += 250) {
+      ingest.handle(TOPIC, batch(seq++, 0.2, t), t + 5);
+      CHECK(ingest.tick(t + 5).empty());
+    }
+    // WHEN the device stops answering and the gateway reports it offline every 250 ms
+    std::vector<lookout::wire::AlarmMessage> raised;
+    for (; t < T0 + 6000 && raised.empty(); t += 250) {
+      ingest.handle(TOPIC, batch(seq++, 0, t, "bad", "offline"), t + 5);
+      raised = ingest.tick(t + 5);
+    }
+    // THEN after 2 s (the floor: 3 x 250 ms is less) a comm loss by silence
+    REQUIRE(raised.size() == 1);
+    CHECK(raised[0].rule == "comm.no_data");
+    CHECK(t - 250 + 5 - (T0 + 1750 + 5) > 2000);
+    CHECK(t - 250 + 5 - (T0 + 1750 + 5) <= 2250);
   }
 }

@@ -47,7 +47,7 @@ json alarm_by_id(Deployment& d, std::int64_t id, const std::string& token) {
 
 std::vector<std::string> kinds(const json& alarm) {
   std::vector<std::string> out;
-  for (const auto& e : alarm["events"]) out.push_back(e["kind"]);
+  for (const auto& e : alarm["events"]) out.push_back(e["action"]);
   return out;
 }
 
@@ -82,7 +82,7 @@ TEST_SUITE("integration.http_api") {
     REQUIRE_MESSAGE(r.status == 200, r.body);
     CHECK(json::parse(r.body)["state"] == "active_acknowledged");
     // AND the stream delivers that transition with who and why
-    CHECK(stream.wait_for("\"kind\":\"acknowledged\"", std::chrono::seconds(5)));
+    CHECK(stream.wait_for("\"action\":\"acknowledged\"", std::chrono::seconds(5)));
     CHECK(stream.text().find("ventilation raised at face 3") != std::string::npos);
 
     // WHEN it escalates to 1.65 % (power-cut line) THEN red, unacknowledged again, same id
@@ -90,8 +90,14 @@ TEST_SUITE("integration.http_api") {
     REQUIRE(wait_alarm(d, [](const json& a) { return a["level"] == "red"; }));
     CHECK(open_alarm(d, CH4)["id"] == id);
     CHECK(open_alarm(d, CH4)["state"] == "active_unacknowledged");
-    // WHEN it falls to 0.40 % unacknowledged THEN returned unacknowledged, still open
+    // WHEN it falls to 0.40 % THEN the power cut holds (latched) until a person resets it;
+    // reset, unacknowledged THEN returned unacknowledged, still open
     d.sim_set("ch4-1", "ch4", "0.40");
+    REQUIRE(d.wait_status(CH4, [](const json& p) { return p["value"].is_number() && p["value"].get<double>() < 0.5; }));
+    CHECK(open_alarm(d, CH4)["level"] == "red");
+    r = post(d, id, "reset", {{"comment", "face ventilated"}}, officer);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    CHECK(json::parse(r.body)["state"] == "returned_unacknowledged");
     REQUIRE(wait_alarm(d, [](const json& a) { return a["state"] == "returned_unacknowledged"; }));
     // WHEN acknowledged THEN it clears: no open alarm for the point
     r = post(d, id, "ack", {{"comment", "back below 1.0 %, cause found"}}, officer);
@@ -101,12 +107,13 @@ TEST_SUITE("integration.http_api") {
 
     // THEN its audit trail, read over the API, tells the whole story
     const auto a = alarm_by_id(d, id, officer);
-    CHECK(kinds(a) == std::vector<std::string>{"raised", "acknowledged", "escalated", "returned", "acknowledged"});
+    CHECK(kinds(a) == std::vector<std::string>{"raised", "acknowledged", "escalated", "latch_reset", "acknowledged"});
     CHECK(a["events"][1]["who"].get<std::string>().starts_with("li.wei (officer"));
     CHECK(a["events"][1]["comment"] == "ventilation raised at face 3");
     CHECK(a["events"][2]["from_level"] == "orange");
     CHECK(a["events"][2]["to_level"] == "red");
     CHECK(a["events"][3]["to_state"] == "returned_unacknowledged");
+    CHECK(a["events"][3]["comment"] == "face ventilated");
     CHECK(a["events"][4]["to_state"] == "normal");
     CHECK(a["events"][4]["comment"] == "back below 1.0 %, cause found");
     // AND the history lists it
@@ -157,7 +164,7 @@ TEST_SUITE("integration.http_api") {
     REQUIRE_MESSAGE(r.status == 200, r.body);
     // THEN within a few seconds it is active unacknowledged again, by the system
     CHECK(wait_alarm(d, [](const json& a) { return a["state"] == "active_unacknowledged"; }));
-    CHECK(stream.wait_for("\"kind\":\"shelve_expired\"", std::chrono::seconds(5)));
+    CHECK(stream.wait_for("\"action\":\"shelve_expired\"", std::chrono::seconds(5)));
     const auto a = alarm_by_id(d, id, d.token);
     CHECK(kinds(a) == std::vector<std::string>{"raised", "shelved", "shelve_expired"});
     CHECK(a["events"][2]["who"] == "system");

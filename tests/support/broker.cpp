@@ -15,7 +15,8 @@ std::string user_name() {
 
 }  // namespace
 
-Broker::Broker(const TempDir& dir) : dir_(dir) {
+Broker::Broker(const TempDir& dir, std::string access, std::string extra_config)
+    : dir_(dir), access_(std::move(access)), extra_config_(std::move(extra_config)) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
     try {
@@ -31,8 +32,8 @@ Broker::Broker(const TempDir& dir) : dir_(dir) {
 void Broker::start() {
   const auto conf = dir_ / "mosquitto.conf";
   write_file(conf, "listener " + std::to_string(port_) +
-                       " 127.0.0.1\n"
-                       "allow_anonymous true\n"
+                       " 127.0.0.1\n" +
+                       (access_.empty() ? std::string("allow_anonymous true\n") : access_) +
                        // Sessions survive a broker restart: QoS 1 messages for a
                        // subscriber that has not reconnected yet are kept, not dropped.
                        "persistence true\n"
@@ -44,7 +45,8 @@ void Broker::start() {
                        "user " +
                        user_name() + "\n"
                        "max_queued_messages 0\n"
-                       "max_inflight_messages 0\n");
+                       "max_inflight_messages 0\n" +
+                       extra_config_);
   process_ = std::make_unique<Process>(std::vector<std::string>{"mosquitto", "-c", conf.string()},
                                        dir_ / "mosquitto.log");
   if (!wait_for_port(port_, std::chrono::seconds(5))) {

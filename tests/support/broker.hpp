@@ -11,7 +11,10 @@ namespace lookout::test {
 class Broker {
  public:
   /// Starts mosquitto on 127.0.0.1 with a fresh port; throws if it does not come up.
-  explicit Broker(const TempDir& dir);
+  /// `access`: configuration lines in place of "allow_anonymous true" (password_file,
+  /// acl_file...); empty: anyone may do anything.
+  /// `extra_config`: more mosquitto.conf lines (another listener...).
+  explicit Broker(const TempDir& dir, std::string access = "", std::string extra_config = "");
   int port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void stop() { process_->stop(); }
@@ -21,6 +24,8 @@ class Broker {
  private:
   void start();
   const TempDir& dir_;
+  std::string access_;
+  std::string extra_config_;
   int port_ = 0;
   std::unique_ptr<Process> process_;
 };

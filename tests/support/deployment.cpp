@@ -17,7 +17,7 @@ int port_in(const std::string& line) {
   return std::stoi(line.substr(at + 10));
 }
 
-Deployment::Deployment(DeploymentOptions opts) : options(opts) {
+Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_toml) : options(opts) {
   broker = std::make_unique<Broker>(dir);
 
   sim = std::make_unique<Process>(
@@ -33,9 +33,9 @@ Deployment::Deployment(DeploymentOptions opts) : options(opts) {
   write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker->uri() +
                                           "\"\nclient_id = \"aggregator-test\"\n"
                                           "[http]\nlisten = \"127.0.0.1:0\"\n"
-                                          "[storage]\npath = \"lookout.db\"\n"
-                                          "[[enterprises]]\nid = \"" +
-                                          ENTERPRISE + "\"\ndivision = \"" + DIVISION + "\"\n");
+                                          "[storage]\npath = \"lookout.db\"\n" + aggregator_toml +
+                                          "\n[[enterprises]]\nid = \"" + ENTERPRISE + "\"\ndivision = \"" + DIVISION +
+                                          "\"\n");
   token = create_token("engineer", "tests");
   start_aggregator();
 

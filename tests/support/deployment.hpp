@@ -20,7 +20,8 @@ struct DeploymentOptions {
 
 class Deployment {
  public:
-  explicit Deployment(DeploymentOptions options = {});
+  /// `aggregator_toml` is appended to the aggregator's configuration.
+  explicit Deployment(DeploymentOptions options = {}, const std::string& aggregator_toml = "");
   ~Deployment();
 
   /// Starts the gateway (again) on the same site file and data directory.

@@ -20,13 +20,15 @@ class MqttProbe::Callback final : public mqtt::callback {
   MqttProbe& owner_;
 };
 
-MqttProbe::MqttProbe(const std::string& uri, const std::string& subscription) {
+MqttProbe::MqttProbe(const std::string& uri, const std::string& subscription, bool keep_session) {
   static std::atomic<int> counter{0};
   client_ = std::make_unique<mqtt::async_client>(uri, "probe-" + std::to_string(getpid()) + "-" +
                                                           std::to_string(counter++));
   callback_ = std::make_unique<Callback>(*this);
   client_->set_callback(*callback_);
-  client_->connect(mqtt::connect_options_builder().clean_session(true).finalize())->wait();
+  auto options = mqtt::connect_options_builder().clean_session(!keep_session);
+  if (keep_session) options.automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(2));
+  client_->connect(options.finalize())->wait();
   client_->subscribe(subscription, 1)->wait();
 }
 

@@ -23,7 +23,9 @@ struct ProbeMessage {
 
 class MqttProbe {
  public:
-  MqttProbe(const std::string& uri, const std::string& subscription);
+  /// `keep_session`: a persistent session that reconnects by itself, so messages published
+  /// while the broker restarts (it keeps sessions) still reach the probe.
+  MqttProbe(const std::string& uri, const std::string& subscription, bool keep_session = false);
   ~MqttProbe();
   void publish(const std::string& topic, const std::string& payload, bool retained = false);
   /// The first message (in arrival order) for which `pred` holds, waiting up to `timeout`.

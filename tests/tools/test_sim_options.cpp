@@ -113,3 +113,26 @@ TEST_SUITE("sim") {
     CHECK(usage().find("XJ-AR4 fields") != std::string::npos);
   }
 }
+
+TEST_SUITE("sim") {
+  TEST_CASE("options: --scenario FILE stands for --device and --time-scale speeds it up") {
+    // GIVEN a scenario THEN no --device is needed; the file is read later (main.cpp)
+    const auto o = parse({"--scenario", "tools/sim/scenarios/flood.toml", "--time-scale", "3600"});
+    CHECK(o.scenario == "tools/sim/scenarios/flood.toml");
+    CHECK(o.time_scale == 3600.0);
+    CHECK(o.devices.empty());
+    CHECK(parse({"--device", "a=XJ-CH4@1"}).time_scale == 1.0);
+    CHECK(parse({"--device", "a=XJ-CH4@1"}).scenario.empty());
+    // a time scale must be a number above 0; one scenario at a time
+    for (const auto* bad : {"0", "-1", "fast", "inf"}) {
+      CAPTURE(bad);
+      CHECK_THROWS_WITH_AS(parse({"--scenario", "s.toml", "--time-scale", bad}),
+                           doctest::Contains("want a number > 0"), UsageError);
+    }
+    CHECK_THROWS_WITH_AS(parse({"--scenario", "a.toml", "--scenario", "b.toml"}),
+                         doctest::Contains("--scenario given twice"), UsageError);
+    CHECK_THROWS_WITH_AS(parse({"--scenario="}), doctest::Contains("--scenario wants the path"), UsageError);
+    CHECK_THROWS_WITH_AS(parse({"--time-scale", "2"}), doctest::Contains("or a --scenario, is required"), UsageError);
+    CHECK(usage().find("--scenario FILE") != std::string::npos);
+  }
+}

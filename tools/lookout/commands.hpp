@@ -16,5 +16,11 @@ int sim(const Args& args);
 int status(const Args& args);
 /// lookout token create|list|revoke ... --db AGGREGATOR.db
 int token(const Args& args);
+/// lookout scan --tcp HOST:PORT | --rtu PATH ... [--units FIRST-LAST]
+int scan(const Args& args);
+/// lookout read SITE.toml DEVICE, or lookout read --tcp|--rtu ... --unit N --holding|--input START COUNT [--raw]
+int read(const Args& args);
+/// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE
+int provision(const Args& args);
 
 }  // namespace lookout::cli

@@ -16,6 +16,15 @@ constexpr const char* USAGE =
     "  token create --role R --name N [--division D | --enterprise E] --db DB\n"
     "  token list --db DB | token revoke ID --db DB\n"
     "                                           API tokens (printed once, stored as SHA-256)\n"
+    "  scan (--tcp HOST:PORT | --rtu PATH [--baud B] [--parity P]) [--units FIRST-LAST]\n"
+    "                                           which unit ids answer, and which XJ model each is\n"
+    "  read [--board BOARD.toml] SITE.toml DEVICE\n"
+    "                                           poll one device of a site file once: decoded values\n"
+    "  read (--tcp HOST:PORT | --rtu PATH ...) --unit N (--holding|--input|--coils) START COUNT [--raw]\n"
+    "                                           registers as they are; --raw: hex and every word order\n"
+    "  provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE\n"
+    "                                           MQTT credentials: the gateway may publish only its own\n"
+    "                                           up/ and subscribe only to its own down/\n"
     "  sim set --control HOST:PORT DEVICE FIELD VALUE\n"
     "  sim get --control HOST:PORT DEVICE       talk to a running lookout-sim\n"
     "  sim list --control HOST:PORT\n";
@@ -33,6 +42,9 @@ int main(int argc, char** argv) {
   if (command == "sim") return lookout::cli::sim(args);
   if (command == "status") return lookout::cli::status(args);
   if (command == "token") return lookout::cli::token(args);
+  if (command == "scan") return lookout::cli::scan(args);
+  if (command == "read") return lookout::cli::read(args);
+  if (command == "provision") return lookout::cli::provision(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << USAGE;
     return 0;

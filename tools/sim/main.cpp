@@ -6,10 +6,13 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "firmware/config/toml_checker.hpp"
 #include "tools/sim/options.hpp"
+#include "tools/sim/scenario.hpp"
 #include "tools/sim/simulator.hpp"
 
 namespace {
@@ -50,8 +53,20 @@ int main(int argc, char** argv) {
     std::fputs(usage().c_str(), stdout);
     return 0;
   }
+  std::optional<Scenario> scenario;
+  if (!options.scenario.empty()) {
+    try {
+      scenario = load_scenario(options.scenario);
+    } catch (const lookout::config::ConfigErrors& e) {
+      std::fprintf(stderr, "%s\n%zu problem(s) in %s\n", e.what(), e.issues().size(), options.scenario.c_str());
+      return EXIT_USAGE;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lookout-sim: %s\n", e.what());
+      return EXIT_USAGE;
+    }
+  }
   try {
-    Simulator simulator(options);
+    Simulator simulator(options, std::move(scenario));
     g_stop_fd = simulator.stop_fd();
     install_signal_handlers();
     std::fputs(simulator.banner().c_str(), stdout);

@@ -72,7 +72,7 @@ Options parse_options(std::span<const std::string_view> args) {
       has_value = true;
     }
     if (flag != "--listen" && flag != "--control" && flag != "--device" && flag != "--warmup-s" &&
-        flag != "--rtu") {
+        flag != "--rtu" && flag != "--scenario" && flag != "--time-scale") {
       throw UsageError("unknown argument '" + std::string(arg) + "' (try --help)");
     }
     if (!has_value) {
@@ -90,6 +90,16 @@ Options parse_options(std::span<const std::string_view> args) {
           throw UsageError("--rtu given twice: one serial line serves all serial devices");
         }
         options.rtu = std::string(value);
+      } else if (flag == "--scenario") {
+        if (value.empty()) throw UsageError("--scenario wants the path of a scenario file");
+        if (!options.scenario.empty()) throw UsageError("--scenario given twice: one scenario plays at a time");
+        options.scenario = std::string(value);
+      } else if (flag == "--time-scale") {
+        const auto scale = parse_finite(value);
+        if (!scale || *scale <= 0.0) {
+          throw UsageError("--time-scale '" + std::string(value) + "': want a number > 0 (60 = a minute a second)");
+        }
+        options.time_scale = *scale;
       } else if (flag == "--device") {
         auto spec = parse_device_spec(value);
         for (const auto& d : options.devices) {
@@ -114,8 +124,8 @@ Options parse_options(std::span<const std::string_view> args) {
       throw UsageError(std::string(flag) + " " + e.what());
     }
   }
-  if (options.devices.empty()) {
-    throw UsageError("at least one --device NAME=MODEL@UNIT is required (try --help)");
+  if (options.devices.empty() && options.scenario.empty()) {
+    throw UsageError("at least one --device NAME=MODEL@UNIT, or a --scenario, is required (try --help)");
   }
   return options;
 }
@@ -123,6 +133,7 @@ Options parse_options(std::span<const std::string_view> args) {
 std::string usage() {
   return "usage: lookout-sim [--listen HOST:PORT] [--control HOST:PORT] [--rtu PATH]\n"
          "                   --device NAME=MODEL@UNIT [--device ...] [--warmup-s SECONDS]\n"
+         "                   [--scenario FILE [--time-scale X]]\n"
          "\n"
          "Simulated field devices, answering as their datasheets say, over Modbus TCP and,\n"
          "with --rtu, Modbus RTU on a serial line.\n"
@@ -137,6 +148,10 @@ std::string usage() {
          "  --device NAME=MODEL@UNIT one simulated device; repeatable; unit ids 1..247, unique\n"
          "                           models: " + model_list() + "\n"
          "  --warmup-s SECONDS       XJ-CH4 / XJ-GD100 warm-up after start (default 60; 0 = none)\n"
+         "  --scenario FILE          play a scenario: its [[device]]s join those of --device, its\n"
+         "                           [[step]]s set their fields in time (tools/sim/scenarios/)\n"
+         "  --time-scale X           scenario seconds per real second (default 1; 60 = a minute a\n"
+         "                           second); the devices' own clocks keep real time\n"
          "  --help                   this text\n"
          "\n"
          "On start it prints 'modbus-tcp listening on ADDR', 'control listening on ADDR',\n"

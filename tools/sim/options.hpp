@@ -25,6 +25,8 @@ struct Options {
   std::string rtu;  ///< --rtu PATH: also serve the serial models on this line ("" = none)
   std::vector<DeviceSpec> devices;
   Seconds warmup{60.0};  ///< --warmup-s; the GD100 sheet says 60 s after power-on
+  std::string scenario;     ///< --scenario FILE ("" = none): scenario.hpp
+  double time_scale = 1.0;  ///< --time-scale: scenario seconds per real second
   bool help = false;
 };
 

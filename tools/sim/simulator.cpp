@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <stdexcept>
 #include <system_error>
 
@@ -11,11 +12,20 @@
 
 namespace lookout::sim {
 
-Simulator::Simulator(const Options& options) : start_(Clock::now()) {
-  for (const auto& spec : options.devices) {
+Simulator::Simulator(const Options& options, std::optional<Scenario> scenario)
+    : start_(Clock::now()), scenario_(std::move(scenario)), time_scale_(options.time_scale) {
+  std::vector<DeviceSpec> specs = options.devices;
+  if (scenario_) specs.insert(specs.end(), scenario_->devices.begin(), scenario_->devices.end());
+  for (const auto& spec : specs) {
     auto device = make_device(spec.model, spec.name, spec.unit, options.warmup);
     if (!device) throw std::invalid_argument("unknown model '" + spec.model + "'");
-    devices_.add(std::move(device));
+    try {
+      devices_.add(std::move(device));
+    } catch (const std::invalid_argument& e) {
+      // --device and the scenario's [[device]]s share names and unit ids
+      throw std::invalid_argument("device " + spec.name + ": " + e.what() +
+                                  (scenario_ ? " (--device and " + scenario_->file + " together)" : ""));
+    }
   }
   modbus_ = std::make_unique<ModbusTcpServer>(options.listen, devices_, start_);
   control_ = std::make_unique<ControlServer>(options.control, devices_, start_);
@@ -36,12 +46,29 @@ std::string Simulator::banner() const {
     text += "device " + d->name() + " " + std::string(d->model()) + " unit " +
             std::to_string(d->unit()) + "\n";
   }
+  if (scenario_) {
+    char scale[32];
+    std::snprintf(scale, sizeof scale, "%g", time_scale_);
+    text += "scenario " + scenario_->name + " from " + scenario_->file + ": " +
+            std::to_string(scenario_->events.size()) + " event(s) over " +
+            std::to_string(static_cast<long long>(scenario_->length().count())) + " s" +
+            (scenario_->loop.count() > 0 ? ", looping" : "") + ", time scale " + scale + "\n";
+  }
   return text;
 }
 
 void Simulator::run() {
+  if (scenario_ && !player_) {
+    // Scenario time starts when serving starts, so its t=0 is not spent binding sockets.
+    player_ = std::make_unique<ScenarioPlayer>(*scenario_, devices_, Clock::now(), start_, time_scale_,
+                                               [](const std::string& line) {
+                                                 std::fputs((line + "\n").c_str(), stdout);
+                                                 std::fflush(stdout);
+                                               });
+  }
   std::vector<PollSource*> sources{modbus_.get(), control_.get()};
   if (rtu_) sources.push_back(rtu_.get());
+  if (player_) sources.push_back(player_.get());
   std::vector<pollfd> fds;
   std::vector<std::size_t> counts(sources.size());
   for (;;) {

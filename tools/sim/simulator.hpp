@@ -4,6 +4,7 @@
 // thread until stop(). Every device answers on TCP; the serial models also on the RTU line.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tools/sim/control_server.hpp"
@@ -11,14 +12,17 @@
 #include "tools/sim/modbus_rtu_server.hpp"
 #include "tools/sim/modbus_tcp_server.hpp"
 #include "tools/sim/options.hpp"
+#include "tools/sim/scenario.hpp"
+#include "tools/sim/scenario_player.hpp"
 #include "tools/sim/socket_util.hpp"
 
 namespace lookout::sim {
 
 class Simulator {
  public:
-  /// Creates the devices and binds both servers; throws std::exception on failure.
-  explicit Simulator(const Options& options);
+  /// Creates the devices (those of --device, then the scenario's) and binds both servers;
+  /// throws std::exception on failure. A scenario starts playing with run().
+  explicit Simulator(const Options& options, std::optional<Scenario> scenario = std::nullopt);
 
   std::string modbus_address() const { return modbus_->address(); }
   std::string control_address() const { return control_->address(); }
@@ -27,10 +31,12 @@ class Simulator {
   const DeviceSet& devices() const { return devices_; }
   /// The RTU server, or nullptr without --rtu.
   const ModbusRtuServer* rtu() const { return rtu_.get(); }
+  /// The scenario player, or nullptr without a scenario.
+  const ScenarioPlayer* scenario() const { return player_.get(); }
 
   /// The startup lines tests parse: two "... listening on ADDR" lines, with --rtu a
   /// "modbus-rtu serving PATH" line, then one "device NAME MODEL unit UNIT" line per
-  /// device; each ends in '\n'.
+  /// device; with a scenario, a "scenario NAME from FILE: ..." line; each ends in '\n'.
   std::string banner() const;
 
   /// Serves until stop(); returns at once if stop() came first.
@@ -48,6 +54,9 @@ class Simulator {
   std::unique_ptr<ModbusTcpServer> modbus_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<ModbusRtuServer> rtu_;
+  std::unique_ptr<ScenarioPlayer> player_;
+  std::optional<Scenario> scenario_;  ///< until run() starts playing it
+  double time_scale_ = 1.0;
   UniqueFd stop_read_;
   UniqueFd stop_write_;
 };

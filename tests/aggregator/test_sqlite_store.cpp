@@ -1,0 +1,182 @@
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include "aggregator/sqlite_store.hpp"
+#include "tests/support/process.hpp"
+
+using namespace lookout::aggregator;
+using lookout::test::TempDir;
+using lookout::wire::Level;
+
+namespace {
+
+constexpr std::int64_t HOUR = 3'600'000;
+constexpr std::int64_t DAY = 24 * HOUR;
+const lookout::wire::GatewayAddress GW{"xj-mine", "mine-1", "gw-1"};
+
+/// Stores one batch of readings of one point, one every `step_ms` from `from_ms`.
+void store_series(SqliteStore& store, std::uint64_t seq, std::int64_t from_ms, int count, std::int64_t step_ms,
+                  double first, double inc) {
+  lookout::wire::ReadingsBatch b;
+  b.gateway = "gw-1";
+  b.seq = seq;
+  for (int i = 0; i < count; ++i) {
+    lookout::wire::Reading r{"rl-1.level", "water_level", first + inc * i, "m", from_ms + i * step_ms,
+                             lookout::wire::Quality::good, lookout::wire::DeviceStatus::ok};
+    b.readings.push_back(r);
+  }
+  // and one bad reading that has nothing to summarise
+  b.readings.push_back({"rl-1.level", "water_level", std::nullopt, "m", from_ms + 1, lookout::wire::Quality::bad,
+                        lookout::wire::DeviceStatus::offline});
+  IngestRecord rec{GW, &b, from_ms, std::vector<Level>(b.readings.size(), Level::normal), {}, {}};
+  store.ingest(rec);
+}
+
+std::int64_t count_rows(const std::filesystem::path& db, const char* sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, sql, -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const auto n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("aggregator.sqlite_store") {
+  TEST_CASE("pruning summarises old raw readings into hourly min - max - mean and deletes them") {
+    TempDir dir;
+    const auto db = dir / "retention.db";
+    SqliteStore store(db);
+    const std::int64_t now = 1'764'100'000'000 / HOUR * HOUR;  // on an hour
+    // GIVEN readings every 10 min for two hours, 100 days ago (values 10, 11, ... 21)
+    store_series(store, 1, now - 100 * DAY, 12, 600'000, 10.0, 1.0);
+    // AND readings an hour ago
+    store_series(store, 2, now - HOUR, 6, 600'000, 50.0, 0.0);
+    REQUIRE(count_rows(db, "SELECT COUNT(*) FROM readings") == 12 + 1 + 6 + 1);
+    // WHEN pruned with 90 days raw and 2 years hourly
+    const auto r = store.prune(now, 90 * DAY, 730 * DAY);
+    // THEN the old readings are gone, summarised per hour; the recent ones stay raw
+    CHECK(r.readings_deleted == 13);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 7);
+    const auto hours = store.hourly({"xj-mine", "mine-1", "rl-1.level"});
+    REQUIRE(hours.size() == 2);
+    CHECK(hours[0].hour_ms == now - 100 * DAY);
+    CHECK(hours[0].count == 6);
+    CHECK(hours[0].min == 10.0);
+    CHECK(hours[0].max == 15.0);
+    CHECK(hours[0].mean == doctest::Approx(12.5));
+    CHECK(hours[1].count == 6);
+    CHECK(hours[1].mean == doctest::Approx(18.5));
+    CHECK(hours[0].unit == "m");
+    // WHEN pruned again THEN nothing more happens
+    CHECK(store.prune(now, 90 * DAY, 730 * DAY).readings_deleted == 0);
+    CHECK(store.hourly({"xj-mine", "mine-1", "rl-1.level"})[0].count == 6);
+    // WHEN two years have passed since the old hours THEN they go too, and the recent
+    // readings are summarised in their turn
+    const auto later = store.prune(now + 630 * DAY + 2 * HOUR, 90 * DAY, 730 * DAY);
+    CHECK(later.hours_deleted == 2);
+    CHECK(later.readings_deleted == 7);
+    const auto left = store.hourly({"xj-mine", "mine-1", "rl-1.level"});
+    REQUIRE(left.size() == 1);
+    CHECK(left[0].hour_ms == now - HOUR);
+    CHECK(left[0].mean == doctest::Approx(50.0));
+  }
+
+  TEST_CASE("an hour cut by the cutoff is merged into one hourly row") {
+    TempDir dir;
+    SqliteStore store(dir / "merge.db");
+    const std::int64_t hour = 1'764'100'000'000 / HOUR * HOUR;
+    store_series(store, 1, hour, 6, 600'000, 1.0, 1.0);  // 1..6 in one hour
+    store.prune(hour + 30 * 60'000 + 1, 0, 730 * DAY);   // the first four readings
+    store.prune(hour + 2 * HOUR, 0, 730 * DAY);          // the rest
+    const auto hours = store.hourly({"xj-mine", "mine-1", "rl-1.level"});
+    REQUIRE(hours.size() == 1);
+    CHECK(hours[0].count == 6);
+    CHECK(hours[0].min == 1.0);
+    CHECK(hours[0].max == 6.0);
+    CHECK(hours[0].mean == doctest::Approx(3.5));
+  }
+
+  TEST_CASE("a version 1 database migrates: its alarms become threshold alarms") {
+    TempDir dir;
+    const auto db = dir / "v1.db";
+    {
+      sqlite3* h = nullptr;
+      REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+      // the version 1 schema as it shipped (the parts migration 2 touches)
+      const char* v1 = R"sql(
+CREATE TABLE batches (enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL, seq INTEGER NOT NULL,
+  boot INTEGER NOT NULL, backfill INTEGER NOT NULL, readings INTEGER NOT NULL, received_ms INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, gateway, seq)) WITHOUT ROWID;
+CREATE TABLE readings (enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL, quantity TEXT NOT NULL,
+  value REAL, unit TEXT NOT NULL, ts_ms INTEGER NOT NULL, quality TEXT NOT NULL, status TEXT NOT NULL,
+  level TEXT NOT NULL, gateway TEXT NOT NULL, seq INTEGER NOT NULL, received_ms INTEGER NOT NULL);
+CREATE TABLE latest (enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL, quantity TEXT NOT NULL,
+  value REAL, unit TEXT NOT NULL, ts_ms INTEGER NOT NULL, quality TEXT NOT NULL, status TEXT NOT NULL,
+  level TEXT NOT NULL, gateway TEXT NOT NULL, PRIMARY KEY (enterprise, site, point)) WITHOUT ROWID;
+CREATE TABLE alarms (enterprise TEXT NOT NULL, site TEXT NOT NULL, point TEXT NOT NULL, quantity TEXT NOT NULL,
+  level TEXT NOT NULL, state TEXT NOT NULL, rule TEXT NOT NULL, value REAL, unit TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL, since_ms INTEGER NOT NULL, PRIMARY KEY (enterprise, site, point)) WITHOUT ROWID;
+CREATE TABLE alarm_events (id INTEGER PRIMARY KEY, enterprise TEXT NOT NULL, site TEXT NOT NULL,
+  point TEXT NOT NULL, ts_ms INTEGER NOT NULL, from_level TEXT NOT NULL, to_level TEXT NOT NULL,
+  state TEXT NOT NULL, rule TEXT NOT NULL, value REAL, who TEXT NOT NULL, comment TEXT NOT NULL);
+INSERT INTO alarms VALUES ('xj-mine', 'mine-1', 'ch4-1.ch4', 'methane', 'red', 'active_unacknowledged',
+  'methane.working_face', 1.6, '%CH4', 5, 5);
+INSERT INTO alarm_events VALUES (1, 'xj-mine', 'mine-1', 'ch4-1.ch4', 5, 'normal', 'red', 'active_unacknowledged',
+  'methane.working_face', 1.6, 'system', '');
+PRAGMA user_version = 1;
+)sql";
+      REQUIRE(sqlite3_exec(h, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
+      sqlite3_close(h);
+    }
+    SqliteStore store(db);
+    const auto alarms = store.alarms();
+    REQUIRE(alarms.size() == 1);
+    CHECK(alarms[0].kind == RuleKind::threshold);
+    CHECK(alarms[0].alarm.level == Level::red);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM alarm_events WHERE kind = 'threshold' AND quiet = 0") == 1);
+    CHECK(count_rows(db, "PRAGMA user_version") == SqliteStore::schema_version());
+  }
+
+  TEST_CASE("a database newer than this build is refused naming the file") {
+    TempDir dir;
+    const auto db = dir / "future.db";
+    { SqliteStore store(db); }
+    {
+      sqlite3* h = nullptr;
+      REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+      REQUIRE(sqlite3_exec(h, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+      sqlite3_close(h);
+    }
+    try {
+      SqliteStore store(db);
+      FAIL("expected a refusal");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()).find(db.string()) != std::string::npos);
+      CHECK(std::string(e.what()).find("newer") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("alarms of different kinds on one point are kept apart") {
+    TempDir dir;
+    SqliteStore store(dir / "kinds.db");
+    AlarmRecord a{{"e", "s", "p.x"}, RuleKind::threshold, "h2s", {Level::orange, AlarmState::active_unacknowledged, "r", 1},
+                  8.0, "ppm", 1, false};
+    AlarmRecord b = a;
+    b.kind = RuleKind::comm_loss;
+    b.alarm.level = Level::yellow;
+    b.quiet = true;
+    store.record_alarms({a, b});
+    const auto all = store.alarms();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].kind == RuleKind::comm_loss);
+    CHECK(all[0].alarm.level == Level::yellow);
+    CHECK(all[1].kind == RuleKind::threshold);
+    CHECK(count_rows(dir / "kinds.db", "SELECT COUNT(*) FROM alarm_events WHERE quiet = 1") == 1);
+  }
+}

@@ -1,0 +1,124 @@
+// `lookout provision` (tools/lookout/provision.cpp) with a real Mosquitto that reads the
+// password and ACL files it wrote: a gateway publishes under its own up/ and is heard; under
+// another gateway's up/ it is not; it cannot read another gateway's down/; a wrong password
+// is refused at connect.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/broker.hpp"
+#include "tests/support/command.hpp"
+#include "tests/support/process.hpp"
+
+using namespace lookout::test;
+
+namespace {
+
+/// The password line "password = \"...\"" of provision's output.
+std::string password_in(const std::string& out) {
+  const std::string key = "password = \"";
+  const auto at = out.find(key);
+  if (at == std::string::npos) return "";
+  const auto start = at + key.size();
+  return out.substr(start, out.find('"', start) - start);
+}
+
+CommandResult pub(int port, const std::string& user, const std::string& password, const std::string& topic,
+                  const std::string& message) {
+  return run_command({"mosquitto_pub", "-h", "127.0.0.1", "-p", std::to_string(port), "-u", user, "-P", password,
+                      "-q", "1", "-t", topic, "-m", message},
+                     std::chrono::seconds(10));
+}
+
+}  // namespace
+
+TEST_SUITE("lookout.provision") {
+  TEST_CASE("a provisioned gateway publishes only under its own topics on a real Mosquitto") {
+    TempDir dir;
+    const auto passwd = dir / "passwd";
+    const auto acl = dir / "acl";
+    // GIVEN two gateways of one site provisioned
+    const auto gw1 = run_command({bin("lookout"), "provision", "gw-1", "--enterprise", "xj-dam", "--site", "dam-1",
+                                  "--passwd", passwd.string(), "--acl", acl.string()});
+    REQUIRE_MESSAGE(gw1.status == 0, gw1.err);
+    const auto gw2 = run_command({bin("lookout"), "provision", "gw-2", "--enterprise", "xj-dam", "--site", "dam-1",
+                                  "--passwd", passwd.string(), "--acl", acl.string()});
+    REQUIRE_MESSAGE(gw2.status == 0, gw2.err);
+    const std::string pw1 = password_in(gw1.out);
+    CHECK(pw1.size() == 24);
+    CHECK(password_in(gw2.out) != pw1);
+    CHECK(gw1.out.find("username = \"xj-dam.dam-1.gw-1\"") != std::string::npos);
+    // the password file holds hashes only, for its owner only
+    CHECK(std::filesystem::status(passwd).permissions() ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    // AND an operator account that may read everything (written by hand, as a site would)
+    write_file(dir / "admin-pw", "watch-pw\n");
+    REQUIRE(run_command({bin("lookout"), "provision", "watcher", "--enterprise", "ops", "--site", "hq", "--passwd",
+                         passwd.string(), "--acl", acl.string(), "--username", "watcher", "--password-file",
+                         (dir / "admin-pw").string()})
+                .status == 0);
+    {
+      std::ofstream out(acl, std::ios::app);
+      out << "\nuser watcher\ntopic readwrite lookout/#\n";
+    }
+    Broker broker(dir, "allow_anonymous false\npassword_file " + passwd.string() + "\nacl_file " + acl.string() + "\n");
+    Process watch({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-u", "watcher", "-P",
+                   "watch-pw", "-q", "1", "-v", "-t", "lookout/#"},
+                  dir / "watch.log");
+    // the watcher is subscribed once its own test message comes back
+    REQUIRE(eventually(
+        [&] {
+          pub(broker.port(), "watcher", "watch-pw", "lookout/ready", "1");
+          return !watch.lines().empty();
+        },
+        std::chrono::seconds(10)));
+
+    // WHEN gw-1 publishes under gw-2's topic, then under its own
+    const auto forged = pub(broker.port(), "xj-dam.dam-1.gw-1", pw1, "lookout/v1/xj-dam/dam-1/gw-2/up/readings",
+                            "forged by gw-1");
+    CHECK(forged.status == 0);  // MQTT 3.1.1 has no way to say no to a publish: the broker drops it
+    const auto own = pub(broker.port(), "xj-dam.dam-1.gw-1", pw1, "lookout/v1/xj-dam/dam-1/gw-1/up/readings",
+                         "from gw-1");
+    CHECK_MESSAGE(own.status == 0, own.err);
+    // THEN its own arrives, and the forged one, sent first on an earlier connection, never did
+    REQUIRE(watch.wait_for_line("lookout/v1/xj-dam/dam-1/gw-1/up/readings from gw-1", std::chrono::seconds(10)));
+    for (const auto& line : watch.lines()) CHECK(line.find("forged") == std::string::npos);
+
+    // AND gw-1 cannot read gw-2's down/, but reads its own
+    Process spy({"mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(broker.port()), "-u", "xj-dam.dam-1.gw-1",
+                 "-P", pw1, "-q", "1", "-v", "-t", "lookout/v1/xj-dam/dam-1/+/down/#"},
+                dir / "spy.log");
+    REQUIRE(eventually(
+        [&] {
+          pub(broker.port(), "watcher", "watch-pw", "lookout/v1/xj-dam/dam-1/gw-1/down/command", "for gw-1");
+          return !spy.lines().empty();
+        },
+        std::chrono::seconds(10)));
+    REQUIRE(pub(broker.port(), "watcher", "watch-pw", "lookout/v1/xj-dam/dam-1/gw-2/down/command", "for gw-2").status ==
+            0);
+    REQUIRE(pub(broker.port(), "watcher", "watch-pw", "lookout/v1/xj-dam/dam-1/gw-1/down/command", "last").status ==
+            0);
+    REQUIRE(spy.wait_for_line("gw-1/down/command last", std::chrono::seconds(10)));
+    for (const auto& line : spy.lines()) CHECK(line.find("for gw-2") == std::string::npos);
+
+    // AND a wrong password does not get in
+    const auto wrong = pub(broker.port(), "xj-dam.dam-1.gw-1", "guess", "lookout/v1/xj-dam/dam-1/gw-1/up/readings", "x");
+    CHECK(wrong.status != 0);
+    CHECK(wrong.err.find("not authori") != std::string::npos);
+    spy.stop();
+    watch.stop();
+  }
+
+  TEST_CASE("provision - bad invocations exit 2") {
+    TempDir dir;
+    const auto hash = run_command({bin("lookout"), "provision", "gw#1", "--enterprise", "e", "--site", "s", "--passwd",
+                                   (dir / "p").string(), "--acl", (dir / "a").string()});
+    CHECK(hash.status == 2);
+    CHECK(hash.err.starts_with("lookout provision: GATEWAY \"gw#1\": only A-Z a-z 0-9 _ - (docs/protocol.md)"));
+    const auto no_acl = run_command({bin("lookout"), "provision", "gw-1", "--enterprise", "e", "--site", "s"});
+    CHECK(no_acl.status == 2);
+    CHECK(no_acl.err.starts_with("lookout provision: --passwd FILE and --acl FILE are required"));
+    CHECK_FALSE(std::filesystem::exists(dir / "p"));
+  }
+}

@@ -1,0 +1,190 @@
+// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE: MQTT
+// credentials for one gateway on a Mosquitto broker. The password goes into Mosquitto's
+// password file through mosquitto_passwd (Debian package mosquitto: it writes the PBKDF2
+// hashes Mosquitto reads), on its standard input, never on a command line; the ACL entry
+// (mqtt_acl.hpp) lets the gateway publish only under its own up/ and subscribe only to its
+// own down/. Prints what to put in the gateway's site file.
+//
+// Exit status: 0 done; 1 a file or mosquitto_passwd failed; 2 a bad command line.
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "tools/lookout/bus_options.hpp"
+#include "tools/lookout/commands.hpp"
+#include "tools/lookout/mqtt_acl.hpp"
+
+extern char** environ;
+
+namespace lookout::cli {
+
+namespace {
+
+constexpr const char* USAGE =
+    "usage: lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE\n"
+    "                         [--username NAME] [--password-file FILE]\n";
+
+// 24 characters of 64 symbols: 144 bits
+constexpr std::size_t PASSWORD_LENGTH = 24;
+
+std::string random_password() {
+  static constexpr char ALPHABET[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  unsigned char bytes[PASSWORD_LENGTH];
+  if (!urandom.read(reinterpret_cast<char*>(bytes), sizeof bytes)) {
+    throw std::runtime_error("cannot read /dev/urandom");
+  }
+  std::string pw;
+  for (const auto b : bytes) pw += ALPHABET[b % 64];
+  return pw;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file.string() + ": cannot read");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Writes `text` next to `file` and renames it over: a reader never sees half a file.
+void replace_file(const std::filesystem::path& file, const std::string& text) {
+  const auto tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << text) || !out.flush()) throw std::runtime_error(tmp + ": cannot write");
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+/// mosquitto_passwd FILE USER, the password twice on its standard input (it asks twice).
+void set_password(const std::filesystem::path& passwd, const std::string& user, const std::string& password) {
+  if (!std::filesystem::exists(passwd)) {
+    // The file holds hashes: readable by its owner (and the broker, set by the operator) only.
+    const int fd = ::open(passwd.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw std::runtime_error(passwd.string() + ": cannot create: " + std::strerror(errno));
+    ::close(fd);
+  }
+  int in[2];
+  if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+  // its prompts ("Password:") are not for our user: they go nowhere
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  std::string prog = "mosquitto_passwd";
+  std::string file = passwd.string();
+  std::string name = user;
+  char* argv[] = {prog.data(), file.data(), name.data(), nullptr};
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, prog.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(in[0]);
+  if (rc != 0) {
+    ::close(in[1]);
+    throw std::runtime_error("cannot run mosquitto_passwd (Debian package mosquitto): " + std::string(std::strerror(rc)));
+  }
+  const std::string twice = password + "\n" + password + "\n";
+  const auto sig = std::signal(SIGPIPE, SIG_IGN);
+  const auto written = ::write(in[1], twice.data(), twice.size());
+  std::signal(SIGPIPE, sig);
+  ::close(in[1]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (written != static_cast<ssize_t>(twice.size()) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("mosquitto_passwd " + passwd.string() + " " + user + " failed (status " +
+                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")");
+  }
+}
+
+}  // namespace
+
+int provision(const Args& args) {
+  GatewayAccount account;
+  std::string passwd_file;
+  std::string acl_file;
+  std::string password_file;
+  try {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const auto& a = args[i];
+      const bool has_value = i + 1 < args.size();
+      if (a == "--enterprise" && has_value) {
+        account.enterprise = args[++i];
+      } else if (a == "--site" && has_value) {
+        account.site = args[++i];
+      } else if (a == "--passwd" && has_value) {
+        passwd_file = args[++i];
+      } else if (a == "--acl" && has_value) {
+        acl_file = args[++i];
+      } else if (a == "--username" && has_value) {
+        account.username = args[++i];
+      } else if (a == "--password-file" && has_value) {
+        password_file = args[++i];
+      } else if (!a.starts_with("--") && account.gateway.empty()) {
+        account.gateway = a;
+      } else {
+        throw UsageError("unexpected argument \"" + a + "\"");
+      }
+    }
+    if (account.gateway.empty()) throw UsageError("which GATEWAY?");
+    for (const auto& [what, id] : {std::pair<std::string, std::string>{"GATEWAY", account.gateway},
+                                   {"--enterprise", account.enterprise},
+                                   {"--site", account.site}}) {
+      if (const auto problem = topic_id_problem(id)) throw UsageError(what + " \"" + id + "\": " + *problem);
+    }
+    if (passwd_file.empty() || acl_file.empty()) throw UsageError("--passwd FILE and --acl FILE are required");
+    if (account.username.empty()) {
+      account.username = account.enterprise + "." + account.site + "." + account.gateway;
+    } else if (account.username.find_first_of(": \t\r\n") != std::string::npos) {
+      // the password file is "user:hash" lines, the ACL file "user NAME" lines
+      throw UsageError("--username \"" + account.username + "\": no ':', blanks or line breaks");
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "lookout provision: " << e.what() << "\n" << USAGE;
+    return 2;
+  }
+
+  try {
+    std::string password;
+    if (password_file.empty()) {
+      password = random_password();
+    } else {
+      password = read_text(password_file);
+      if (const auto nl = password.find_first_of("\r\n"); nl != std::string::npos) password.resize(nl);
+      if (password.empty()) throw std::runtime_error(password_file + ": the first line is empty");
+    }
+    set_password(passwd_file, account.username, password);
+    const std::string acl = std::filesystem::exists(acl_file) ? read_text(acl_file) : std::string();
+    replace_file(acl_file, upsert_acl(acl, account));
+
+    std::cout << "gateway " << account.gateway << " of " << account.enterprise << "/" << account.site << ":\n"
+              << "  user " << account.username << " in " << passwd_file << "\n"
+              << "  may publish   " << up_filter(account) << "\n"
+              << "  may subscribe " << down_filter(account) << "  (" << acl_file << ")\n"
+              << "Reload the broker to apply (SIGHUP, or systemctl reload mosquitto). In the gateway's site file:\n"
+              << "[mqtt]\n"
+              << "username = \"" << account.username << "\"\n";
+    if (password_file.empty()) {
+      std::cout << "password = \"" << password << "\"\n";
+    } else {
+      std::cout << "password = (the first line of " << password_file << ")\n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "lookout provision: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace lookout::cli
