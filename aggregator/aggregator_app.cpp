@@ -8,6 +8,11 @@
 #include <ctime>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
+#include "aggregator/alarm_desk.hpp"
+#include "aggregator/auth.hpp"
+#include "aggregator/event_hub.hpp"
 #include "aggregator/http_server.hpp"
 #include "aggregator/ingest.hpp"
 #include "aggregator/mqtt_link.hpp"
@@ -46,6 +51,15 @@ void print_alarm(const wire::AlarmMessage& a) {
             << " (" << a.rule << ")" << std::endl;
 }
 
+Divisions divisions_of(const AggregatorConfig& c) {
+  Divisions d;
+  for (const auto& e : c.enterprises) {
+    d.set_enterprise(e.id, e.division);
+    for (const auto& [site, code] : e.sites) d.set_site(e.id, site, code);
+  }
+  return d;
+}
+
 }  // namespace
 
 struct AggregatorApp::Impl {
@@ -53,14 +67,34 @@ struct AggregatorApp::Impl {
       : config(std::move(c)),
         store(config.database),
         ingest(config, store),
-        api(store, ingest),
-        server(io, config.http_host, config.http_port, api, utc_ms),
+        desk(ingest, store),
+        divisions(divisions_of(config)),
+        api(store, ingest, desk, divisions, hub),
+        server(io, config.http_host, config.http_port, api, hub, HttpLimits{config.http_rate, config.http_burst},
+               utc_ms),
         mqtt(
             config,
             [this](std::string topic, std::string payload) {
               boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload)] { on_message(t, p); });
             },
-            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }) {}
+            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }) {
+    desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) { announce(ingest.message_of(a), &e); });
+  }
+
+  /// An alarm moved: the operator's terminal, the retained topic, the event stream.
+  /// Printed (the operator's notification) only when it pages: a quiet (backfilled) change
+  /// is stored and retained but not news.
+  void announce(const wire::AlarmMessage& a, const AlarmEvent* by_person) {
+    if (a.page) print_alarm(a);
+    const std::string payload = wire::encode(a);
+    mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), payload);
+    auto j = nlohmann::json::parse(payload);
+    if (by_person != nullptr) {
+      j["event"] = {{"action", by_person->action}, {"who", by_person->who}, {"comment", by_person->comment}};
+    }
+    // A token's name is any bytes its maker typed: replaced, never a throw.
+    hub.publish("alarm", a.enterprise, a.site, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 
   void on_message(const std::string& topic, const std::string& payload) {
     IngestResult r;
@@ -77,11 +111,24 @@ struct AggregatorApp::Impl {
     publish(r.alarms);
   }
 
-  /// Retained, every change; printed (the operator's notification) only when it pages.
+  /// Alarm changes no person made (readings, silence, a last will): each one is a change
+  /// of its alarm; a process rule's alarm is also a change of the point's level.
   void publish(const std::vector<wire::AlarmMessage>& alarms) {
     for (const auto& a : alarms) {
-      if (a.page) print_alarm(a);
-      mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), wire::encode(a));
+      if (a.kind != "comm_loss" && a.kind != "sensor_fault") {
+        hub.publish("level", a.enterprise, a.site,
+                    nlohmann::json{{"enterprise", a.enterprise},
+                                   {"site", a.site},
+                                   {"point", a.point},
+                                   {"kind", a.kind},
+                                   {"quantity", a.quantity},
+                                   {"level", wire::to_string(a.level)},
+                                   {"value", a.value ? nlohmann::json(*a.value) : nlohmann::json(nullptr)},
+                                   {"unit", a.unit},
+                                   {"ts", a.ts_ms}}
+                        .dump());
+      }
+      announce(a, nullptr);
     }
   }
 
@@ -115,6 +162,11 @@ struct AggregatorApp::Impl {
 
   void tick() {
     mqtt.maintain(monotonic_ms());
+    try {
+      desk.expire(utc_ms());
+    } catch (const std::exception& e) {
+      log::error("alarms", std::string("shelving expiry not stored: ") + e.what());
+    }
     watch(utc_ms());
     timer.expires_after(std::chrono::milliseconds(250));
     timer.async_wait([this](const boost::system::error_code& ec) {
@@ -126,6 +178,9 @@ struct AggregatorApp::Impl {
   AggregatorConfig config;
   SqliteStore store;
   Ingest ingest;
+  AlarmDesk desk;
+  Divisions divisions;
+  EventHub hub;
   HttpApi api;
   HttpServer server;
   MqttLink mqtt;

@@ -46,7 +46,12 @@ std::vector<LevelLine> read_lines(TomlChecker& c, const toml::table& t, const st
 void read_http(TomlChecker& c, const toml::table& root, AggregatorConfig& cfg) {
   const toml::table* h = c.table(root, "", "http", false);
   if (h == nullptr) return;
-  c.only_keys(*h, "http", {"listen"});
+  c.only_keys(*h, "http", {"listen", "rate", "burst"});
+  if (auto v = c.number(*h, "http", "rate", false)) {
+    if (*v <= 0) c.issue(*h->get("rate"), "http.rate: requests per second per client must be above 0");
+    cfg.http_rate = *v;
+  }
+  if (auto v = c.integer(*h, "http", "burst", false, 1, 100000)) cfg.http_burst = static_cast<int>(*v);
   if (auto v = c.string(*h, "http", "listen", false)) {
     const auto colon = v->rfind(':');
     bool ok = colon != std::string::npos && colon > 0;
@@ -64,6 +69,45 @@ void read_http(TomlChecker& c, const toml::table& root, AggregatorConfig& cfg) {
       }
     }
     if (!ok) c.issue(*h->get("listen"), "http.listen: \"" + *v + "\" should look like 127.0.0.1:8080");
+  }
+}
+
+bool six_digits(const std::string& s) {
+  return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+void read_enterprises(TomlChecker& c, const toml::table& root, AggregatorConfig& cfg) {
+  int i = 0;
+  for (const toml::table* t : c.tables(root, "", "enterprises", false)) {
+    const std::string where = "enterprises[" + std::to_string(i++) + "]";
+    c.only_keys(*t, where, {"id", "division", "sites"});
+    EnterpriseEntry e;
+    if (auto v = c.string(*t, where, "id", true)) {
+      e.id = *v;
+      for (const auto& other : cfg.enterprises) {
+        if (other.id == e.id) c.issue(*t->get("id"), where + ".id: enterprise \"" + e.id + "\" is listed twice");
+      }
+    }
+    if (auto v = c.string(*t, where, "division", true)) {
+      if (!six_digits(*v)) {
+        c.issue(*t->get("division"), where + ".division: \"" + *v +
+                                         "\" is not a 6-digit administrative division code (GB/T 2260), "
+                                         "e.g. \"430211\"");
+      }
+      e.division = *v;
+    }
+    if (const toml::table* s = c.table(*t, where, "sites", false)) {
+      for (const auto& [key, node] : *s) {
+        const std::string site(key.str());
+        const auto* code = node.as_string();
+        if (code == nullptr || !six_digits(code->get())) {
+          c.issue(node, where + ".sites." + site + ": must be a 6-digit division code in quotes, e.g. \"430203\"");
+          continue;
+        }
+        e.sites.emplace_back(site, code->get());
+      }
+    }
+    cfg.enterprises.push_back(std::move(e));
   }
 }
 
@@ -294,7 +338,7 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
   cfg.file = file;
   if (!c.ok()) c.throw_if_any();
   c.only_keys(root, "", {"mqtt", "http", "storage", "methane", "threshold", "rate", "tangent_angle", "accumulation",
-                         "comm_loss", "sensor_fault", "rollup", "retention", "derived"});
+                         "comm_loss", "sensor_fault", "rollup", "retention", "derived", "enterprises"});
 
   if (const toml::table* m = c.table(root, "", "mqtt", true)) {
     c.only_keys(*m, "mqtt", {"uri", "client_id", "username", "password"});
@@ -362,6 +406,7 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
     o.rule.name = "config." + o.quantity;
     cfg.thresholds.push_back(std::move(o));
   }
+  read_enterprises(c, root, cfg);
   read_rules(c, root, cfg);
   c.throw_if_any();
   return cfg;

@@ -81,6 +81,13 @@ struct Retention {
   int hourly_days = 730;  ///< [d] hourly min/max/mean
 };
 
+/// `[[enterprises]]`: where an enterprise and its sites are, for regulators' scopes.
+struct EnterpriseEntry {
+  std::string id;
+  std::string division;                                       ///< GB/T 2260 code, 6 digits
+  std::vector<std::pair<std::string, std::string>> sites;    ///< site -> its own division, when it differs
+};
+
 struct AggregatorConfig {
   std::filesystem::path file;
   std::string mqtt_uri;
@@ -89,6 +96,9 @@ struct AggregatorConfig {
   std::string mqtt_password;
   std::string http_host = "127.0.0.1";
   int http_port = 8080;  ///< 0: any free port, printed at start
+  double http_rate = 50;   ///< [requests/s] per client address, sustained
+  int http_burst = 200;    ///< [requests] per client address, at once
+  std::vector<EnterpriseEntry> enterprises;
   std::filesystem::path database;
   std::vector<MethanePlacement> methane;
   std::vector<ThresholdOverride> thresholds;

@@ -3,6 +3,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
+#include <sstream>
 
 #include "firmware/log.hpp"
 
@@ -16,13 +18,30 @@ using tcp = boost::asio::ip::tcp;
 constexpr std::uint32_t HEADER_LIMIT = 8 * 1024;   // [bytes]
 constexpr std::uint64_t BODY_LIMIT = 64 * 1024;    // [bytes]
 constexpr auto REQUEST_TIMEOUT = std::chrono::seconds(15);
+constexpr auto KEEPALIVE_PERIOD = std::chrono::seconds(15);  // comment lines on an idle event stream
+constexpr std::size_t MAX_STREAMS = 100;       // event-stream clients at once
+constexpr std::size_t MAX_QUEUED_FRAMES = 1000;  // a client this far behind is dropped
 
-class Session : public std::enable_shared_from_this<Session> {
+std::int64_t monotonic_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+class Session : public std::enable_shared_from_this<Session>, public EventHub::Subscriber {
  public:
-  Session(tcp::socket socket, const HttpApi& api, std::function<std::int64_t()> now_ms)
-      : stream_(std::move(socket)), api_(api), now_ms_(std::move(now_ms)) {}
+  Session(tcp::socket socket, const HttpApi& api, EventHub& hub, std::shared_ptr<RateLimiter> limiter,
+          std::function<std::int64_t()> now_ms)
+      : stream_(std::move(socket)), api_(api), hub_(hub), limiter_(std::move(limiter)), now_ms_(std::move(now_ms)) {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    client_ = ec ? "unknown" : remote.address().to_string();
+  }
 
   void start() { read(); }
+
+  void deliver(const std::string& frame) override {
+    boost::asio::post(stream_.get_executor(), [self = shared_from_this(), frame] { self->queue(frame); });
+  }
 
  private:
   void read() {
@@ -43,12 +62,29 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       // Oversized or malformed: answer once, then close.
       const int status = ec == http::error::header_limit || ec == http::error::body_limit ? 413 : 400;
+      api_.count(status);
       reply(json_error(status, "bad request: " + ec.message()), false, http::verb::unknown);
       return;
     }
     auto& req = parser_->get();
-    const HttpResponse res =
-        api_.handle({std::string(req.method_string()), std::string(req.target())}, now_ms_());
+    if (!limiter_->allow(client_, monotonic_ms())) {
+      api_.count(429);
+      auto res = json_error(429, "too many requests from " + client_ + "; slow down");
+      res.headers.emplace_back("Retry-After", "1");
+      reply(res, false, req.method());
+      return;
+    }
+    HttpRequest request{std::string(req.method_string()), std::string(req.target()),
+                        std::string(req[http::field::authorization]), std::move(req.body())};
+    HttpResponse res = api_.handle(request, now_ms_());
+    if (res.stream) {
+      if (hub_.subscribers() >= MAX_STREAMS) {
+        reply(json_error(503, "too many event-stream clients; try again later"), false, req.method());
+        return;
+      }
+      start_stream(std::move(res.stream));
+      return;
+    }
     reply(res, req.keep_alive(), req.method());
   }
 
@@ -57,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->set(http::field::server, "lookout-aggregator");
     msg->set(http::field::content_type, res.content_type);
     msg->set(http::field::cache_control, "no-store");
+    for (const auto& [k, v] : res.headers) msg->set(k, v);
     msg->keep_alive(keep_alive);
     if (method != http::verb::head) msg->body() = res.body;
     msg->prepare_payload();
@@ -70,7 +107,70 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  /// The event stream: a header without a length, then frames until either side closes.
+  void start_stream(EventHub::Visible visible) {
+    stream_.expires_never();
+    http::response<http::empty_body> head(http::status::ok, 11);
+    head.set(http::field::server, "lookout-aggregator");
+    head.set(http::field::content_type, "text/event-stream");
+    head.set(http::field::cache_control, "no-store");
+    head.keep_alive(false);
+    std::ostringstream text;
+    text << head.base();
+    queue(text.str() + ": lookout event stream\n\n");
+    hub_.subscribe(std::static_pointer_cast<EventHub::Subscriber>(shared_from_this()), std::move(visible));
+    watch_peer();
+    keepalive();
+  }
+
+  /// Reads and drops what the client sends, to notice at once when it goes away.
+  void watch_peer() {
+    stream_.socket().async_read_some(boost::asio::buffer(scratch_),
+                                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                        if (ec) {
+                                          self->close();
+                                          return;
+                                        }
+                                        self->watch_peer();
+                                      });
+  }
+
+  void keepalive() {
+    timer_.expires_after(KEEPALIVE_PERIOD);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->queue(": keep-alive\n\n");
+      self->keepalive();
+    });
+  }
+
+  void queue(const std::string& frame) {
+    if (closed_) return;
+    if (frames_.size() >= MAX_QUEUED_FRAMES) {
+      log::warn("http", "event-stream client " + client_ + " is too slow; dropped");
+      close();
+      return;
+    }
+    frames_.push_back(frame);
+    if (frames_.size() == 1) write_next();
+  }
+
+  void write_next() {
+    boost::asio::async_write(stream_.socket(), boost::asio::buffer(frames_.front()),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) {
+                                 self->close();
+                                 return;
+                               }
+                               self->frames_.pop_front();
+                               if (!self->frames_.empty()) self->write_next();
+                             });
+  }
+
   void close() {
+    if (closed_) return;
+    closed_ = true;
+    timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
@@ -79,14 +179,27 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpApi& api_;
+  EventHub& hub_;
+  std::shared_ptr<RateLimiter> limiter_;
   std::function<std::int64_t()> now_ms_;
+  std::string client_;
+  // Event stream only.
+  std::deque<std::string> frames_;
+  boost::asio::steady_timer timer_{stream_.get_executor()};
+  std::array<char, 512> scratch_{};
+  bool closed_ = false;
 };
 
 }  // namespace
 
 HttpServer::HttpServer(boost::asio::io_context& io, const std::string& host, int port, const HttpApi& api,
-                       std::function<std::int64_t()> now_ms)
-    : io_(io), acceptor_(io), api_(api), now_ms_(std::move(now_ms)) {
+                       EventHub& hub, HttpLimits limits, std::function<std::int64_t()> now_ms)
+    : io_(io),
+      acceptor_(io),
+      api_(api),
+      hub_(hub),
+      limiter_(std::make_shared<RateLimiter>(limits.rate, limits.burst)),
+      now_ms_(std::move(now_ms)) {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(host, ec);
   if (ec) throw std::runtime_error("http.listen: \"" + host + "\" is not an IP address");
@@ -110,7 +223,7 @@ void HttpServer::stop() {
 void HttpServer::accept() {
   acceptor_.async_accept(boost::asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == boost::asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), api_, now_ms_)->start();
+    if (!ec) std::make_shared<Session>(std::move(socket), api_, hub_, limiter_, now_ms_)->start();
     accept();
   });
 }

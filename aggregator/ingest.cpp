@@ -26,6 +26,7 @@ struct Ingest::Batch {
 
 Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) {
   for (auto& a : store_.alarms()) alarms_[a.alarm_key()] = a;
+  last_alarm_id_ = store_.last_alarm_id();
   // Points known before a restart: watched for communication loss from the first tick on.
   for (const auto& v : store_.latest()) point_entry(v.key, v.reading.quantity, v.gateway);
 }
@@ -74,6 +75,7 @@ wire::AlarmMessage Ingest::to_message(const AlarmRecord& a) const {
   m.unit = a.unit;
   m.ts_ms = a.ts_ms;
   m.since_ms = a.alarm.since_ms;
+  m.id = a.alarm.id;
   m.kind = std::string(to_string(a.kind));
   m.page = !a.quiet;
   return m;
@@ -131,6 +133,8 @@ void Ingest::apply(Batch& batch, const PointKey& key, RuleKind kind, const std::
   batch.level_before.emplace(ak, current.level);
   if (t->raised()) batch.rose.insert(ak);
   AlarmRecord a{key, kind, quantity, t->after, value, unit, ts_ms, false};
+  // A new occurrence gets a new id, whatever opened it: a reading, a tick, a last will.
+  if (t->opened()) a.alarm.id = ++last_alarm_id_;
   batch.changed[ak] = a;
   batch.changes.push_back(std::move(a));
 }
@@ -271,6 +275,7 @@ IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_v
     result.reason = "gateway: \"" + status.gateway + "\" does not match the topic's gateway \"" + gw.gateway + "\"";
     return result;
   }
+  store_.gateway_status(gw, status.online, std::string(payload), received_ms);
   result.outcome = IngestResult::Outcome::accepted;
   // online = false is the last will (or a clean stop): every point of the gateway has lost
   // its data path. online = true ends that; each point's own silence still counts.
@@ -304,7 +309,8 @@ std::vector<wire::AlarmMessage> Ingest::tick(std::int64_t now_ms) {
   return out;
 }
 
-LatchResetResult Ingest::reset_latch(const PointKey& point, std::int64_t now_ms) {
+LatchResetResult Ingest::reset_latch(const PointKey& point, std::int64_t now_ms, const std::string& who,
+                                     const std::string& comment) {
   LatchResetResult out;
   const auto it = points_.find(point);
   if (it == points_.end() || !it->second.rules.threshold) {
@@ -319,7 +325,32 @@ LatchResetResult Ingest::reset_latch(const PointKey& point, std::int64_t now_ms)
   Batch work;
   apply(work, point, RuleKind::threshold, e.quantity, e.state.delay.shown, e.rules.threshold->rule.name,
         std::nullopt, "", now_ms);
-  store_.record_alarms(work.changes);
+  if (who.empty()) {
+    store_.record_alarms(work.changes);
+  } else {
+    // A person's reset: one audited event, whether or not the level moves with it.
+    const AlarmKey ak{point, RuleKind::threshold};
+    const auto old = alarms_.find(ak);
+    AlarmRecord before;
+    if (old != alarms_.end()) before = old->second;
+    const AlarmRecord now = work.changes.empty() ? before : work.changes.back();
+    AlarmEvent ev;
+    ev.alarm_id = now.alarm.id;
+    ev.key = point;
+    ev.kind = RuleKind::threshold;
+    ev.ts_ms = now_ms;
+    ev.action = "latch_reset";
+    ev.from_level = before.alarm.level;
+    ev.to_level = now.alarm.level;
+    ev.from_state = before.alarm.state;
+    ev.to_state = now.alarm.state;
+    ev.rule = now.alarm.rule;
+    ev.value = now.value;
+    ev.who = who;
+    ev.comment = comment;
+    if (old != alarms_.end() || !work.changes.empty()) store_.record_alarm_action(now, ev);
+    out.event = ev;
+  }
   for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
   for (const auto& a : work.changes) out.alarms.push_back(to_message(a));
   return out;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -37,6 +38,7 @@ struct LatchResetResult {
   bool done = false;
   std::string reason;                      ///< why refused
   std::vector<wire::AlarmMessage> alarms;  ///< what the reset changed, to publish
+  std::optional<AlarmEvent> event;         ///< with `who`: the audit event recorded
 };
 
 class Ingest {
@@ -48,7 +50,10 @@ class Ingest {
   /// Judges communication loss at `now_ms` [ms UTC, aggregator's clock]; returns the changes.
   std::vector<wire::AlarmMessage> tick(std::int64_t now_ms);
   /// A person resets a latched alarm (a methane power cut) of a point's threshold rule.
-  LatchResetResult reset_latch(const PointKey& point, std::int64_t now_ms);
+  /// With `who` (a person, via the HTTP API) the change is audited as `latch_reset` with
+  /// who and comment, in one event; without, as a plain level change by the system.
+  LatchResetResult reset_latch(const PointKey& point, std::int64_t now_ms, const std::string& who = "",
+                               const std::string& comment = "");
 
   const IngestCounters& counters() const { return counters_; }
   /// Every alarm as it stands, as the retained topics show them.
@@ -56,6 +61,13 @@ class Ingest {
   /// A site's level (GB 39496 5.5.4): each quantity rolled up from its points' process
   /// alarms (threshold, rate, tangent angle, accumulation, derived), then the highest.
   wire::Level site_level(std::string_view enterprise, std::string_view site) const;
+
+  /// The alarms as they stand, by point and rule kind: what people act on (alarm_desk.hpp). Whoever
+  /// changes one stores it first.
+  std::map<AlarmKey, AlarmRecord>& alarm_book() { return alarms_; }
+  const std::map<AlarmKey, AlarmRecord>& alarm_book() const { return alarms_; }
+  /// The AlarmMessage of an alarm record, as the retained topic shows it.
+  wire::AlarmMessage message_of(const AlarmRecord& a) const { return to_message(a); }
 
  private:
   struct PointEntry {
@@ -84,6 +96,7 @@ class Ingest {
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> max_seq_;
   std::set<std::string> warned_;  ///< one log line per point for a unit mismatch
   IngestCounters counters_;
+  std::int64_t last_alarm_id_ = 0;  ///< ids are never reused, across restarts too
 };
 
 }  // namespace lookout::aggregator

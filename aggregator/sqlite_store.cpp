@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 2> MIGRATIONS{
+constexpr std::array<const char*, 3> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -69,6 +69,27 @@ CREATE TABLE readings_hourly (
   n INTEGER NOT NULL, v_min REAL NOT NULL, v_max REAL NOT NULL, v_sum REAL NOT NULL,
   PRIMARY KEY (enterprise, site, point, hour_ms)
 ) WITHOUT ROWID;
+)sql",
+    // 3: alarm occurrences with ids, shelving, a full audit trail; gateways; API tokens.
+    R"sql(
+ALTER TABLE alarms ADD COLUMN id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alarms ADD COLUMN shelved_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alarm_events ADD COLUMN alarm_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alarm_events ADD COLUMN action TEXT NOT NULL DEFAULT '';
+ALTER TABLE alarm_events ADD COLUMN from_state TEXT NOT NULL DEFAULT '';
+CREATE INDEX alarm_events_by_alarm ON alarm_events (alarm_id, id);
+CREATE INDEX alarm_events_by_time ON alarm_events (ts_ms);
+CREATE TABLE gateways (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
+  online INTEGER NOT NULL DEFAULT 0, last_seen_ms INTEGER NOT NULL DEFAULT 0,
+  status_ms INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (enterprise, site, gateway)
+) WITHOUT ROWID;
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+  division TEXT NOT NULL, enterprise TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL, revoked_ms INTEGER NOT NULL DEFAULT 0
+);
 )sql",
 };
 
@@ -156,6 +177,52 @@ SqliteStore::SqliteStore(const std::filesystem::path& file) : file_(file) {
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+
+void SqliteStore::write_alarm(const AlarmRecord& a, const AlarmEvent& e) {
+  Statement event(db_,
+                  "INSERT INTO alarm_events (enterprise, site, point, ts_ms, from_level, to_level, state, rule, "
+                  "value, who, comment, alarm_id, action, from_state, kind, quiet) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  event.bind(1, e.key.enterprise)
+      .bind(2, e.key.site)
+      .bind(3, e.key.point)
+      .bind(4, e.ts_ms)
+      .bind(5, wire::to_string(e.from_level))
+      .bind(6, wire::to_string(e.to_level))
+      .bind(7, to_string(e.to_state))
+      .bind(8, e.rule)
+      .bind(9, e.value)
+      .bind(10, e.who)
+      .bind(11, e.comment)
+      .bind(12, e.alarm_id)
+      .bind(13, e.action)
+      .bind(14, to_string(e.from_state))
+      .bind(15, to_string(e.kind))
+      .bind(16, static_cast<std::int64_t>(e.quiet));
+  event.run();
+  Statement alarm(db_,
+                  "INSERT INTO alarms (enterprise, site, point, kind, quantity, level, state, rule, value, unit, ts_ms, "
+                  "since_ms, id, shelved_until_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+                  "ON CONFLICT (enterprise, site, point, kind) DO UPDATE SET quantity=excluded.quantity, "
+                  "level=excluded.level, state=excluded.state, rule=excluded.rule, value=excluded.value, "
+                  "unit=excluded.unit, ts_ms=excluded.ts_ms, since_ms=excluded.since_ms, id=excluded.id, "
+                  "shelved_until_ms=excluded.shelved_until_ms");
+  alarm.bind(1, a.key.enterprise)
+      .bind(2, a.key.site)
+      .bind(3, a.key.point)
+      .bind(4, to_string(a.kind))
+      .bind(5, a.quantity)
+      .bind(6, wire::to_string(a.alarm.level))
+      .bind(7, to_string(a.alarm.state))
+      .bind(8, a.alarm.rule)
+      .bind(9, a.value)
+      .bind(10, a.unit)
+      .bind(11, a.ts_ms)
+      .bind(12, a.alarm.since_ms)
+      .bind(13, a.alarm.id)
+      .bind(14, a.alarm.shelved_until_ms);
+  alarm.run();
+}
 
 void SqliteStore::exec(const char* sql) {
   char* err = nullptr;
@@ -245,6 +312,12 @@ void SqliteStore::ingest(const IngestRecord& rec) {
       latest.run();
     }
 
+    Statement seen(db_,
+                   "INSERT INTO gateways (enterprise, site, gateway, last_seen_ms) VALUES (?1, ?2, ?3, ?4) "
+                   "ON CONFLICT (enterprise, site, gateway) DO UPDATE SET "
+                   "last_seen_ms=max(last_seen_ms, excluded.last_seen_ms)");
+    seen.bind(1, rec.gateway.enterprise).bind(2, rec.gateway.site).bind(3, rec.gateway.gateway).bind(4, rec.received_ms);
+    seen.run();
     for (const auto& g : rec.gaps) {
       Statement gap(db_,
                     "INSERT OR IGNORE INTO sequence_gaps (enterprise, site, gateway, from_seq, to_seq, seen_ms) "
@@ -266,42 +339,28 @@ void SqliteStore::ingest(const IngestRecord& rec) {
 }
 
 void SqliteStore::write_alarms(const std::vector<AlarmRecord>& changes) {
-  Statement alarm(db_,
-                  "INSERT INTO alarms (enterprise, site, point, kind, quantity, level, state, rule, value, unit, ts_ms, "
-                  "since_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                  "ON CONFLICT (enterprise, site, point, kind) DO UPDATE SET quantity=excluded.quantity, "
-                  "level=excluded.level, state=excluded.state, rule=excluded.rule, value=excluded.value, "
-                  "unit=excluded.unit, ts_ms=excluded.ts_ms, since_ms=excluded.since_ms");
-  Statement event(db_,
-                  "INSERT INTO alarm_events (enterprise, site, point, kind, ts_ms, from_level, to_level, state, rule, "
-                  "value, who, comment, quiet) SELECT ?1, ?2, ?3, ?4, ?5, COALESCE((SELECT level FROM alarms WHERE "
-                  "enterprise=?1 AND site=?2 AND point=?3 AND kind=?4), 'normal'), ?6, ?7, ?8, ?9, 'system', '', ?10");
   for (const auto& a : changes) {
-    const auto kind = to_string(a.kind);
-    event.bind(1, a.key.enterprise)
-        .bind(2, a.key.site)
-        .bind(3, a.key.point)
-        .bind(4, kind)
-        .bind(5, a.ts_ms)
-        .bind(6, wire::to_string(a.alarm.level))
-        .bind(7, to_string(a.alarm.state))
-        .bind(8, a.alarm.rule)
-        .bind(9, a.value)
-        .bind(10, static_cast<std::int64_t>(a.quiet));
-    event.run();
-    alarm.bind(1, a.key.enterprise)
-        .bind(2, a.key.site)
-        .bind(3, a.key.point)
-        .bind(4, kind)
-        .bind(5, a.quantity)
-        .bind(6, wire::to_string(a.alarm.level))
-        .bind(7, to_string(a.alarm.state))
-        .bind(8, a.alarm.rule)
-        .bind(9, a.value)
-        .bind(10, a.unit)
-        .bind(11, a.ts_ms)
-        .bind(12, a.alarm.since_ms);
-    alarm.run();
+    Alarm before;
+    Statement old(db_, "SELECT level, state FROM alarms WHERE enterprise=?1 AND site=?2 AND point=?3 AND kind=?4");
+    old.bind(1, a.key.enterprise).bind(2, a.key.site).bind(3, a.key.point).bind(4, to_string(a.kind));
+    if (old.step()) {
+      before.level = wire::level_from_string(old.text(0)).value_or(wire::Level::normal);
+      before.state = alarm_state_from_string(old.text(1)).value_or(AlarmState::normal);
+    }
+    AlarmEvent e;
+    e.alarm_id = a.alarm.id;
+    e.key = a.key;
+    e.kind = a.kind;
+    e.ts_ms = a.ts_ms;
+    e.action = event_kind(AlarmTransition{before, a.alarm});
+    e.from_level = before.level;
+    e.to_level = a.alarm.level;
+    e.from_state = before.state;
+    e.to_state = a.alarm.state;
+    e.rule = a.alarm.rule;
+    e.value = a.value;
+    e.quiet = a.quiet;
+    write_alarm(a, e);
   }
 }
 
@@ -417,8 +476,8 @@ std::vector<LatestValue> SqliteStore::latest() {
 
 std::vector<AlarmRecord> SqliteStore::alarms() {
   Statement s(db_,
-              "SELECT enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, since_ms, kind "
-              "FROM alarms ORDER BY enterprise, site, point, kind");
+              "SELECT enterprise, site, point, quantity, level, state, rule, value, unit, ts_ms, since_ms, kind, id, "
+              "shelved_until_ms FROM alarms ORDER BY enterprise, site, point, kind");
   std::vector<AlarmRecord> out;
   while (s.step()) {
     AlarmRecord a;
@@ -432,9 +491,165 @@ std::vector<AlarmRecord> SqliteStore::alarms() {
     a.ts_ms = s.integer(9);
     a.alarm.since_ms = s.integer(10);
     a.kind = rule_kind_from_string(s.text(11)).value_or(RuleKind::threshold);
+    a.alarm.id = s.integer(12);
+    a.alarm.shelved_until_ms = s.integer(13);
     out.push_back(std::move(a));
   }
   return out;
+}
+
+std::int64_t SqliteStore::last_alarm_id() {
+  Statement s(db_, "SELECT max((SELECT COALESCE(max(alarm_id), 0) FROM alarm_events), "
+                   "(SELECT COALESCE(max(id), 0) FROM alarms))");
+  s.step();
+  return s.integer(0);
+}
+
+void SqliteStore::record_alarm_action(const AlarmRecord& now, const AlarmEvent& event) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    write_alarm(now, event);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<AlarmEvent> SqliteStore::alarm_events(std::int64_t alarm_id) {
+  Statement s(db_,
+              "SELECT id, alarm_id, enterprise, site, point, ts_ms, action, from_level, to_level, from_state, state, "
+              "rule, value, who, comment, kind, quiet FROM alarm_events WHERE alarm_id=?1 ORDER BY id");
+  s.bind(1, alarm_id);
+  std::vector<AlarmEvent> out;
+  while (s.step()) {
+    AlarmEvent e;
+    e.seq = s.integer(0);
+    e.alarm_id = s.integer(1);
+    e.key = {s.text(2), s.text(3), s.text(4)};
+    e.ts_ms = s.integer(5);
+    e.action = s.text(6);
+    e.from_level = wire::level_from_string(s.text(7)).value_or(wire::Level::normal);
+    e.to_level = wire::level_from_string(s.text(8)).value_or(wire::Level::normal);
+    e.from_state = alarm_state_from_string(s.text(9)).value_or(AlarmState::normal);
+    e.to_state = alarm_state_from_string(s.text(10)).value_or(AlarmState::normal);
+    e.rule = s.text(11);
+    e.value = s.real(12);
+    e.who = s.text(13);
+    e.comment = s.text(14);
+    e.kind = rule_kind_from_string(s.text(15)).value_or(RuleKind::threshold);
+    e.quiet = s.integer(16) != 0;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<std::int64_t> SqliteStore::alarm_ids(std::int64_t from_ms, std::int64_t to_ms, int limit) {
+  Statement s(db_,
+              "SELECT alarm_id FROM alarm_events WHERE ts_ms BETWEEN ?1 AND ?2 AND alarm_id > 0 "
+              "GROUP BY alarm_id ORDER BY alarm_id DESC LIMIT ?3");
+  s.bind(1, from_ms).bind(2, to_ms).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<std::int64_t> out;
+  while (s.step()) out.push_back(s.integer(0));
+  return out;
+}
+
+std::vector<ReadingRow> SqliteStore::readings(const PointKey& point, std::int64_t from_ms, std::int64_t to_ms,
+                                              std::int64_t after_ts_ms, std::int64_t after_row, int limit) {
+  // No index on (point, time) by design (design.md "History at scale"): this scans.
+  Statement s(db_,
+              "SELECT quantity, value, unit, ts_ms, quality, status, level, gateway, received_ms, rowid "
+              "FROM readings WHERE enterprise=?1 AND site=?2 AND point=?3 AND ts_ms BETWEEN ?4 AND ?5 "
+              "AND (ts_ms, rowid) > (?6, ?7) ORDER BY ts_ms, rowid LIMIT ?8");
+  s.bind(1, point.enterprise)
+      .bind(2, point.site)
+      .bind(3, point.point)
+      .bind(4, from_ms)
+      .bind(5, to_ms)
+      .bind(6, after_ts_ms)
+      .bind(7, after_row)
+      .bind(8, static_cast<std::int64_t>(limit));
+  std::vector<ReadingRow> out;
+  while (s.step()) {
+    ReadingRow r;
+    r.reading = reading_from_row(s, 0);
+    r.reading.point = point.point;
+    r.level = wire::level_from_string(s.text(6)).value_or(wire::Level::normal);
+    r.gateway = s.text(7);
+    r.received_ms = s.integer(8);
+    r.row = s.integer(9);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void SqliteStore::gateway_status(const wire::GatewayAddress& gw, bool online, const std::string& status_json,
+                                 std::int64_t received_ms) {
+  Statement s(db_,
+              "INSERT INTO gateways (enterprise, site, gateway, online, last_seen_ms, status_ms, status) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6) ON CONFLICT (enterprise, site, gateway) DO UPDATE SET "
+              "online=excluded.online, last_seen_ms=max(last_seen_ms, excluded.last_seen_ms), "
+              "status_ms=excluded.status_ms, status=excluded.status");
+  s.bind(1, gw.enterprise)
+      .bind(2, gw.site)
+      .bind(3, gw.gateway)
+      .bind(4, static_cast<std::int64_t>(online ? 1 : 0))
+      .bind(5, received_ms)
+      .bind(6, status_json);
+  s.run();
+}
+
+std::vector<GatewayRecord> SqliteStore::gateways() {
+  Statement s(db_,
+              "SELECT enterprise, site, gateway, online, last_seen_ms, status_ms, status FROM gateways "
+              "ORDER BY enterprise, site, gateway");
+  std::vector<GatewayRecord> out;
+  while (s.step()) {
+    GatewayRecord g;
+    g.address = {s.text(0), s.text(1), s.text(2)};
+    g.online = s.integer(3) != 0;
+    g.last_seen_ms = s.integer(4);
+    g.status_ms = s.integer(5);
+    g.status_json = s.text(6);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::int64_t SqliteStore::create_token(const TokenRecord& t, const std::string& hash) {
+  Statement s(db_,
+              "INSERT INTO tokens (name, role, division, enterprise, hash, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  s.bind(1, t.name).bind(2, t.role).bind(3, t.division).bind(4, t.enterprise).bind(5, hash).bind(6, t.created_ms);
+  s.run();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+namespace {
+constexpr const char* TOKEN_COLUMNS = "SELECT id, name, role, division, enterprise, created_ms, revoked_ms FROM tokens ";
+TokenRecord token_from_row(const Statement& s) {
+  return {s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.integer(6)};
+}
+}  // namespace
+
+std::vector<TokenRecord> SqliteStore::tokens() {
+  Statement s(db_, (std::string(TOKEN_COLUMNS) + "ORDER BY id").c_str());
+  std::vector<TokenRecord> out;
+  while (s.step()) out.push_back(token_from_row(s));
+  return out;
+}
+
+bool SqliteStore::revoke_token(std::int64_t id, std::int64_t now_ms) {
+  Statement s(db_, "UPDATE tokens SET revoked_ms=?2 WHERE id=?1 AND revoked_ms=0");
+  s.bind(1, id).bind(2, now_ms);
+  s.run();
+  return sqlite3_changes(db_) > 0;
+}
+
+std::optional<TokenRecord> SqliteStore::token_by_hash(const std::string& hash) {
+  Statement s(db_, (std::string(TOKEN_COLUMNS) + "WHERE hash=?1 AND revoked_ms=0").c_str());
+  s.bind(1, hash);
+  if (!s.step()) return std::nullopt;
+  return token_from_row(s);
 }
 
 }  // namespace lookout::aggregator

@@ -24,6 +24,19 @@ class SqliteStore final : public Store {
   void ingest(const IngestRecord& record) override;
   std::vector<LatestValue> latest() override;
   std::vector<AlarmRecord> alarms() override;
+  std::int64_t last_alarm_id() override;
+  void record_alarm_action(const AlarmRecord& now, const AlarmEvent& event) override;
+  std::vector<AlarmEvent> alarm_events(std::int64_t alarm_id) override;
+  std::vector<std::int64_t> alarm_ids(std::int64_t from_ms, std::int64_t to_ms, int limit) override;
+  std::vector<ReadingRow> readings(const PointKey& point, std::int64_t from_ms, std::int64_t to_ms,
+                                   std::int64_t after_ts_ms, std::int64_t after_row, int limit) override;
+  void gateway_status(const wire::GatewayAddress& gateway, bool online, const std::string& status_json,
+                      std::int64_t received_ms) override;
+  std::vector<GatewayRecord> gateways() override;
+  std::int64_t create_token(const TokenRecord& token, const std::string& hash) override;
+  std::vector<TokenRecord> tokens() override;
+  bool revoke_token(std::int64_t id, std::int64_t now_ms) override;
+  std::optional<TokenRecord> token_by_hash(const std::string& hash) override;
   std::optional<std::uint64_t> max_seq(const wire::GatewayAddress& gateway) override;
   std::vector<SequenceGap> sequence_gaps() override;
   void record_alarms(const std::vector<AlarmRecord>& changes) override;
@@ -36,6 +49,8 @@ class SqliteStore final : public Store {
  private:
   void exec(const char* sql);
   void migrate();
+  /// The alarm's row and one audit event, inside the caller's transaction.
+  void write_alarm(const AlarmRecord& alarm, const AlarmEvent& event);
   void write_alarms(const std::vector<AlarmRecord>& changes);
 
   std::filesystem::path file_;

@@ -295,7 +295,7 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
 }
 
 std::string encode(const AlarmMessage& m) {
-  return json{{"v", PROTOCOL_VERSION},
+  json j{{"v", PROTOCOL_VERSION},
               {"enterprise", m.enterprise},
               {"site", m.site},
               {"point", m.point},
@@ -308,8 +308,9 @@ std::string encode(const AlarmMessage& m) {
               {"ts", m.ts_ms},
               {"since", m.since_ms},
               {"kind", m.kind},
-              {"page", m.page}}
-      .dump();
+              {"page", m.page}};
+  if (m.id != 0) j["id"] = m.id;
+  return j.dump();
 }
 
 Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
@@ -330,6 +331,7 @@ Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
     m.unit = string_field(j, "", "unit", true);
     m.ts_ms = ts_field(j, "", "ts");
     m.since_ms = ts_field(j, "", "since");
+    if (const auto id = j.find("id"); id != j.end() && id->is_number_integer()) m.id = id->get<std::int64_t>();
     // Added after v1 first shipped: optional, with the meaning they had before.
     if (const auto it = j.find("kind"); it != j.end()) {
       if (!it->is_string()) throw Invalid{"kind: expected a string"};

@@ -86,6 +86,7 @@ struct AlarmMessage {
   std::string unit;
   std::int64_t ts_ms = 0;     ///< time of the reading that decided
   std::int64_t since_ms = 0;  ///< when this level began
+  std::int64_t id = 0;        ///< the alarm (occurrence) id of the HTTP API; 0: none yet
   std::string kind = "threshold";  ///< the rule kind: threshold, rate, tangent_angle, accumulation, derived, comm_loss, sensor_fault
   /// false: a change that notifications skip (an alarm that rose and cleared inside a
   /// backfilled batch: history, not news).

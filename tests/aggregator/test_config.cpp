@@ -74,6 +74,55 @@ above = { orange = 10, red = 5, purple = 1 }
       CHECK(e.issues()[2].message.find("threshold[0].above.red") != std::string::npos);
     }
   }
+
+  TEST_CASE("enterprises and their division codes - mistakes at file:line") {
+    const std::string good = R"([mqtt]
+uri = "tcp://127.0.0.1:1883"
+[http]
+rate = 5
+burst = 10
+[storage]
+path = "x.db"
+[[enterprises]]
+id = "xj-mine"
+division = "430211"
+sites = { "mine-2" = "430223" }
+)";
+    const auto c = parse_aggregator_config(good, "a.toml");
+    REQUIRE(c.enterprises.size() == 1);
+    CHECK(c.enterprises[0].division == "430211");
+    CHECK(c.enterprises[0].sites == std::vector<std::pair<std::string, std::string>>{{"mine-2", "430223"}});
+    CHECK(c.http_rate == 5);
+    CHECK(c.http_burst == 10);
+
+    const std::string bad = R"([mqtt]
+uri = "tcp://127.0.0.1:1883"
+[storage]
+path = "x.db"
+[[enterprises]]
+id = "xj-mine"
+division = "4302"
+[[enterprises]]
+id = "xj-mine"
+divison = "430211"
+sites = { "mine-2" = 430223 }
+)";
+    try {
+      parse_aggregator_config(bad, "a.toml");
+      FAIL("expected errors");
+    } catch (const lookout::config::ConfigErrors& e) {
+      std::string all;
+      for (const auto& i : e.issues()) all += i.str() + "\n";
+      CHECK_MESSAGE(all.find("a.toml:7:12: enterprises[0].division: \"4302\" is not a 6-digit") != std::string::npos,
+                    all);
+      CHECK_MESSAGE(all.find("a.toml:9:6: enterprises[1].id: enterprise \"xj-mine\" is listed twice") !=
+                        std::string::npos,
+                    all);
+      CHECK_MESSAGE(all.find("a.toml:10:1: enterprises[1].divison: unknown key") != std::string::npos, all);
+      CHECK_MESSAGE(all.find("enterprises[1].sites.mine-2: must be a 6-digit division code") != std::string::npos,
+                    all);
+    }
+  }
 }
 
 namespace {

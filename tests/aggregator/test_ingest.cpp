@@ -292,7 +292,15 @@ TEST_SUITE("aggregator.ingest") {
       CHECK(a.kind == "comm_loss");
       CHECK(a.rule == "comm.gateway_offline");
       CHECK(a.ts_ms == T0 + 2);
+      // each its own alarm id, audited like an alarm from a reading
+      CHECK(a.id > 0);
+      const auto events = store.alarm_events(a.id);
+      REQUIRE(events.size() == 1);
+      CHECK(events[0].action == "raised");
+      CHECK(events[0].kind == RuleKind::comm_loss);
+      CHECK(events[0].who == "system");
     }
+    CHECK(r.alarms[0].id != r.alarms[1].id);
     // AND it is stored: after a restart it is still there
     Ingest again(cfg, store);
     int lost = 0;

@@ -122,7 +122,7 @@ TEST_SUITE("integration") {
     CHECK(d.wait_status("ch4-1.ch4", [](const json& p) { return p["value"] == 0.33; }));
     // hostile HTTP requests get JSON errors, not a crash
     CHECK(http_request(d.http_port, "GET", "/nope").status == 404);
-    CHECK(http_request(d.http_port, "POST", "/api/v1/status").status == 405);
+    CHECK(http_request(d.http_port, "POST", "/api/v1/status", "", d.token).status == 405);
     const auto raw = http_raw(d.http_port, "GET /api/v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " +
                                                std::string(20000, 'a') + "\r\n\r\n");
     CHECK(raw.find("413") != std::string::npos);

@@ -21,8 +21,8 @@ using nlohmann::json;
 
 namespace {
 
-json point(int http_port, const std::string& id) {
-  const auto res = http_request(http_port, "GET", "/api/v1/status");
+json point(int http_port, const std::string& id, const std::string& token) {
+  const auto res = http_request(http_port, "GET", "/api/v1/status", "", token);
   const auto status = json::parse(res.body);  // kept: a temporary would die before the loop body
   for (const auto& p : status["points"]) {
     if (p["point"] == id) return p;
@@ -75,6 +75,7 @@ TEST_SUITE("integration.rtu") {
 
     write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker.uri() +
                                             "\"\n[http]\nlisten = \"127.0.0.1:0\"\n[storage]\npath = \"lookout.db\"\n");
+    const auto token = create_token(dir / "lookout.db", "engineer", "tests");
     Process aggregator({bin("lookout-aggregator"), "--config", (dir / "aggregator.toml").string()},
                        dir / "aggregator.log");
     const auto http_line = aggregator.wait_for_line("HTTP API listening on", std::chrono::seconds(10));
@@ -106,22 +107,22 @@ TEST_SUITE("integration.rtu") {
     REQUIRE(send_line(control, "set ch4-1 ch4 0.85") == "ok");
     const bool arrived = eventually(
         [&] {
-          const auto rl = point(http, "rl-1.level");
-          const auto vw = point(http, "vw-1.ch1_pore_pressure");
-          const auto gd = point(http, "gd-1.gas");
+          const auto rl = point(http, "rl-1.level", token);
+          const auto vw = point(http, "vw-1.ch1_pore_pressure", token);
+          const auto gd = point(http, "gd-1.gas", token);
           return !rl.is_null() && rl["value"].is_number() && !vw.is_null() && vw["value"].is_number() &&
                  !gd.is_null() && gd["value"] == 12.5;
         },
         std::chrono::seconds(20));
     REQUIRE_MESSAGE(arrived, gateway.stderr_text());
-    CHECK(point(http, "rl-1.level")["value"].get<double>() == doctest::Approx(55.850).epsilon(1e-6));
-    CHECK(point(http, "vw-1.ch1_pore_pressure")["value"].get<double>() == doctest::Approx(235.724).epsilon(1e-5));
-    CHECK(point(http, "vw-1.ch1_head")["value"].get<double>() == doctest::Approx(24.037).epsilon(1e-4));
-    CHECK(point(http, "ch4-1.ch4")["value"] == 0.85);
+    CHECK(point(http, "rl-1.level", token)["value"].get<double>() == doctest::Approx(55.850).epsilon(1e-6));
+    CHECK(point(http, "vw-1.ch1_pore_pressure", token)["value"].get<double>() == doctest::Approx(235.724).epsilon(1e-5));
+    CHECK(point(http, "vw-1.ch1_head", token)["value"].get<double>() == doctest::Approx(24.037).epsilon(1e-4));
+    CHECK(point(http, "ch4-1.ch4", token)["value"] == 0.85);
 
     // WHEN rl-1's cable is pulled
     REQUIRE(send_line(control, "set rl-1 connected 0") == "ok");
-    REQUIRE(eventually([&] { return point(http, "rl-1.level").value("status", "") == "offline"; },
+    REQUIRE(eventually([&] { return point(http, "rl-1.level", token).value("status", "") == "offline"; },
                        std::chrono::seconds(10)));
     // THEN the others keep their 500 ms poll period: about 12 readings in 6 s, at least 10
     const std::int64_t since = now_ms();

@@ -33,19 +33,11 @@ Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_tom
   write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker->uri() +
                                           "\"\nclient_id = \"aggregator-test\"\n"
                                           "[http]\nlisten = \"127.0.0.1:0\"\n"
-                                          "[storage]\npath = \"lookout.db\"\n" + aggregator_toml);
-  aggregator = std::make_unique<Process>(
-      std::vector<std::string>{bin("lookout-aggregator"), "--config", (dir / "aggregator.toml").string()},
-      dir / "aggregator.log");
-  const auto http = aggregator->wait_for_line("HTTP API listening on", std::chrono::seconds(10));
-  if (!http) throw std::runtime_error("lookout-aggregator did not start: " + aggregator->stderr_text());
-  http_port = port_in(*http);
-  // The aggregator's session must exist before the first batch, or the broker has no one
-  // to keep it for.
-  if (!eventually([&] { return aggregator->stderr_text().find("subscribed to") != std::string::npos; },
-                  std::chrono::seconds(10))) {
-    throw std::runtime_error("lookout-aggregator did not subscribe: " + aggregator->stderr_text());
-  }
+                                          "[storage]\npath = \"lookout.db\"\n" + aggregator_toml +
+                                          "\n[[enterprises]]\nid = \"" + ENTERPRISE + "\"\ndivision = \"" + DIVISION +
+                                          "\"\n");
+  token = create_token("engineer", "tests");
+  start_aggregator();
 
   write_file(dir / "site.toml", std::string("[gateway]\nid = \"") + GATEWAY + "\"\nenterprise = \"" + ENTERPRISE +
                                     "\"\nsite = \"" + SITE +
@@ -69,6 +61,45 @@ Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_tom
     throw std::runtime_error("no reading reached the status API; gateway log:\n" + gateway->stderr_text() +
                              "\naggregator log:\n" + aggregator->stderr_text());
   }
+}
+
+void Deployment::start_aggregator() {
+  const auto log = dir / "aggregator.log";
+  // Keep the earlier run's log: a restart must not hide what happened before it.
+  if (std::filesystem::exists(log)) std::filesystem::rename(log, dir / ("aggregator." + std::to_string(++runs_) + ".log"));
+  aggregator = std::make_unique<Process>(
+      std::vector<std::string>{bin("lookout-aggregator"), "--config", (dir / "aggregator.toml").string()}, log);
+  const auto http = aggregator->wait_for_line("HTTP API listening on", std::chrono::seconds(10));
+  if (!http) throw std::runtime_error("lookout-aggregator did not start: " + aggregator->stderr_text());
+  http_port = port_in(*http);
+  // The aggregator's session must exist before the first batch, or the broker has no one
+  // to keep it for.
+  if (!eventually([&] { return aggregator->stderr_text().find("subscribed to") != std::string::npos; },
+                  std::chrono::seconds(10))) {
+    throw std::runtime_error("lookout-aggregator did not subscribe: " + aggregator->stderr_text());
+  }
+}
+
+std::string create_token(const std::filesystem::path& db, const std::string& role, const std::string& name,
+                         const std::vector<std::string>& scope) {
+  std::vector<std::string> argv{bin("lookout"), "token", "create", "--role", role, "--name", name};
+  argv.insert(argv.end(), scope.begin(), scope.end());
+  argv.push_back("--db");
+  argv.push_back(db.string());
+  Process cli(argv, db.parent_path() / "token.log");
+  const auto line = cli.wait_for_line("lk_", std::chrono::seconds(10));
+  eventually([&] { return !cli.running(); }, std::chrono::seconds(10));  // let it finish, not SIGTERM it
+  const int status = cli.stop();
+  if (!line || status != 0) {
+    throw std::runtime_error("lookout token create failed (exit status " + std::to_string(status) +
+                             "): " + cli.stderr_text());
+  }
+  return *line;
+}
+
+std::string Deployment::create_token(const std::string& role, const std::string& name,
+                                     const std::vector<std::string>& scope) {
+  return test::create_token(dir / "lookout.db", role, name, scope);
 }
 
 void Deployment::start_gateway() {
@@ -110,7 +141,7 @@ void Deployment::sim_set(const std::string& device, const std::string& field, co
 }
 
 nlohmann::json Deployment::status_of(const std::string& point) {
-  const auto res = http_request(http_port, "GET", "/api/v1/status");
+  const auto res = http_request(http_port, "GET", "/api/v1/status", "", token);
   if (res.status != 200) return nullptr;
   const auto j = nlohmann::json::parse(res.body);
   for (const auto& p : j["points"]) {

@@ -26,6 +26,12 @@ class Deployment {
 
   /// Starts the gateway (again) on the same site file and data directory.
   void start_gateway();
+  /// Starts the aggregator (again) on the same configuration and database.
+  void start_aggregator();
+  /// Runs `lookout token create --role ROLE --name NAME [SCOPE...] --db` on our database;
+  /// returns the token it prints.
+  std::string create_token(const std::string& role, const std::string& name,
+                           const std::vector<std::string>& scope = {});
   /// The batch sequence numbers of our gateway in the order the aggregator stored them.
   std::vector<std::int64_t> stored_seqs();
 
@@ -45,11 +51,20 @@ class Deployment {
   int modbus_port = 0;
   int control_port = 0;
   int http_port = 0;
+  std::string token;  ///< an engineer's: reads everything, acknowledges and shelves
+
+  int runs_ = 0;  ///< aggregator starts so far
 
   static constexpr const char* ENTERPRISE = "xj-mine";
   static constexpr const char* SITE = "mine-1";
   static constexpr const char* GATEWAY = "gw-1";
+  static constexpr const char* DIVISION = "430211";  ///< of ENTERPRISE (Zhuzhou city, 4302)
 };
+
+/// Runs `lookout token create --role ROLE --name NAME [SCOPE...] --db DB`; returns the
+/// token it prints (throws when it fails).
+std::string create_token(const std::filesystem::path& db, const std::string& role, const std::string& name,
+                         const std::vector<std::string>& scope = {});
 
 /// The port in a line that ends with "127.0.0.1:PORT" or "127.0.0.1:PORT/...".
 int port_in(const std::string& line);

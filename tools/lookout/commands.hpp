@@ -14,6 +14,8 @@ int validate(const Args& args);
 int sim(const Args& args);
 /// lookout status [--api http://127.0.0.1:8080]
 int status(const Args& args);
+/// lookout token create|list|revoke ... --db AGGREGATOR.db
+int token(const Args& args);
 /// lookout scan --tcp HOST:PORT | --rtu PATH ... [--units FIRST-LAST]
 int scan(const Args& args);
 /// lookout read SITE.toml DEVICE, or lookout read --tcp|--rtu ... --unit N --holding|--input START COUNT [--raw]

@@ -11,7 +11,11 @@ constexpr const char* USAGE =
     "\n"
     "commands:\n"
     "  validate SITE.toml                       check a site file; every problem with file:line:column\n"
-    "  status [--api URL] [--site SITE]         live status of every point from the aggregator\n"
+    "  status [--api URL] [--token T] [--site SITE]\n"
+    "                                           live status of every point from the aggregator\n"
+    "  token create --role R --name N [--division D | --enterprise E] --db DB\n"
+    "  token list --db DB | token revoke ID --db DB\n"
+    "                                           API tokens (printed once, stored as SHA-256)\n"
     "  scan (--tcp HOST:PORT | --rtu PATH [--baud B] [--parity P]) [--units FIRST-LAST]\n"
     "                                           which unit ids answer, and which XJ model each is\n"
     "  read [--board BOARD.toml] SITE.toml DEVICE\n"
@@ -41,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "validate") return lookout::cli::validate(args);
   if (command == "sim") return lookout::cli::sim(args);
   if (command == "status") return lookout::cli::status(args);
+  if (command == "token") return lookout::cli::token(args);
   if (command == "scan") return lookout::cli::scan(args);
   if (command == "read") return lookout::cli::read(args);
   if (command == "provision") return lookout::cli::provision(args);

@@ -35,7 +35,7 @@ std::string exchange_line(const HostPort& to, const std::string& line) {
   return answer;
 }
 
-int http_get(const HostPort& to, const std::string& target, std::string& body) {
+int http_get(const HostPort& to, const std::string& target, std::string& body, const std::string& token) {
   boost::asio::io_context io;
   tcp::resolver resolver(io);
   beast::tcp_stream stream(io);
@@ -43,6 +43,7 @@ int http_get(const HostPort& to, const std::string& target, std::string& body) {
   stream.connect(resolver.resolve(to.host, to.port));
   http::request<http::empty_body> req(http::verb::get, target, 11);
   req.set(http::field::host, to.host);
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   http::write(stream, req);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;

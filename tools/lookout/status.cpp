@@ -1,6 +1,7 @@
 // lookout status: every point's latest value, quality and level, as a table.
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -13,21 +14,26 @@ namespace lookout::cli {
 int status(const Args& args) {
   std::string api = "127.0.0.1:8080";
   std::string site;
+  const char* env = std::getenv("LOOKOUT_TOKEN");
+  std::string token = env != nullptr ? env : "";
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--api" && i + 1 < args.size()) {
       api = args[++i];
       if (api.starts_with("http://")) api = api.substr(7);
       if (const auto slash = api.find('/'); slash != std::string::npos) api.resize(slash);
+    } else if (args[i] == "--token" && i + 1 < args.size()) {
+      token = args[++i];
     } else if (args[i] == "--site" && i + 1 < args.size()) {
       site = args[++i];
     } else {
-      std::cerr << "usage: lookout status [--api http://127.0.0.1:8080] [--site SITE]\n";
+      std::cerr << "usage: lookout status [--api http://127.0.0.1:8080] [--token TOKEN] [--site SITE]\n"
+                   "       (the token may also come from $LOOKOUT_TOKEN)\n";
       return 2;
     }
   }
   try {
     std::string body;
-    const int code = http_get(parse_host_port(api), "/api/v1/status", body);
+    const int code = http_get(parse_host_port(api), "/api/v1/status", body, token);
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (code != 200 || j.is_discarded()) {
       std::cerr << "lookout status: " << api << " answered " << code << ": " << body << "\n";
