@@ -11,6 +11,7 @@
 #include "aggregator/http_server.hpp"
 #include "aggregator/ingest.hpp"
 #include "aggregator/mqtt_link.hpp"
+#include "aggregator/notify/dispatcher.hpp"
 #include "aggregator/sqlite_store.hpp"
 #include "firmware/log.hpp"
 #include "firmware/wire/topics.hpp"
@@ -60,7 +61,10 @@ struct AggregatorApp::Impl {
             [this](std::string topic, std::string payload) {
               boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload)] { on_message(t, p); });
             },
-            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }) {}
+            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
+        notifier(io, config.notify) {
+    notifier.seed(ingest.current_alarms(), utc_ms());
+  }
 
   void on_message(const std::string& topic, const std::string& payload) {
     IngestResult r;
@@ -83,6 +87,7 @@ struct AggregatorApp::Impl {
       if (a.page) print_alarm(a);
       mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), wire::encode(a));
     }
+    notifier.on_alarms(alarms, utc_ms());
   }
 
   /// Once a second: communication loss; once an hour: retention.
@@ -91,6 +96,7 @@ struct AggregatorApp::Impl {
     last_watch_ms = now_ms;
     try {
       publish(ingest.tick(now_ms));
+      notifier.tick(now_ms);
       if (now_ms - last_prune_ms >= 3'600'000) {
         last_prune_ms = now_ms;
         const auto& keep = config.retention;
@@ -129,6 +135,7 @@ struct AggregatorApp::Impl {
   HttpApi api;
   HttpServer server;
   MqttLink mqtt;
+  notify::Dispatcher notifier;
   boost::asio::steady_timer timer{io};
   std::int64_t last_watch_ms = 0;
   std::int64_t last_prune_ms = 0;
