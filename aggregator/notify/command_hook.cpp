@@ -1,6 +1,7 @@
 #include "aggregator/notify/command_hook.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -83,15 +84,31 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::map<s
     return r;
   }
   r.started = true;
-  // The message is small (well under a pipe's 64 KiB); a program that exits without
-  // reading it gives EPIPE (SIGPIPE is ignored by the hook's owner), not a hang.
+  // The message is small (well under a pipe's 64 KiB). A program that exits without reading
+  // it makes the write fail with EPIPE; the SIGPIPE that comes with it is blocked on this
+  // thread and taken back here, so it never reaches the process.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  sigset_t old_mask;
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &old_mask);
   std::size_t done = 0;
+  bool broken = false;
   while (done < input.size()) {
     const ssize_t n = write(fds[1], input.data() + done, input.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n <= 0) {
+      broken = n < 0 && errno == EPIPE;
+      break;
+    }
     done += static_cast<std::size_t>(n);
   }
+  if (broken) {
+    const timespec no_wait{0, 0};
+    while (sigtimedwait(&pipe_signal, nullptr, &no_wait) == SIGPIPE) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   close(fds[1]);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   int wstatus = 0;
@@ -118,8 +135,6 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::map<s
 }
 
 CommandHook::CommandHook(CommandHookSettings settings) : settings_(std::move(settings)) {
-  // A program that exits before reading its message must not kill the aggregator.
-  signal(SIGPIPE, SIG_IGN);
   thread_ = std::thread([this] { worker(); });
 }
 
