@@ -13,6 +13,11 @@ bool active_unacknowledged(const wire::AlarmMessage& a) {
   return a.level != wire::Level::normal && a.state == "active_unacknowledged";
 }
 
+/// States in which a person or the design has silenced an alarm (names as alarm.hpp spells them).
+bool suppressed(const wire::AlarmMessage& a) {
+  return a.state == "shelved" || a.state == "out_of_service" || a.state == "suppressed";
+}
+
 }  // namespace
 
 wire::Level Change::severity() const { return std::max({alarm.level, previous, peak}); }
@@ -61,6 +66,11 @@ std::vector<Notice> Notifier::on_changes(const std::vector<wire::AlarmMessage>& 
     Known& k = it->second;
     const wire::Level before = fresh ? wire::Level::normal : k.notified;
     k.alarm = a;
+    if (suppressed(a)) {
+      // ISA-18.2: a shelved or out-of-service alarm is not annunciated. Its level is still
+      // followed; what it is when it comes back is compared with what was last sent.
+      continue;
+    }
     if (!a.page || a.level == before) {
       // History, or no new level (a copy, or an acknowledgement): nothing to say.
       if (!a.page) k.notified = a.level;

@@ -5,7 +5,8 @@
 // - A change with page == false (history from a backfilled batch) is never sent.
 // - Only a change of level is sent: the same alarm at the same level twice is one message,
 //   and an acknowledgement (same level, new state) is not sent (the audit log has it); it
-//   does stop the repeats.
+//   does stop the repeats. A shelved or out-of-service alarm sends nothing and does not
+//   repeat; when it comes back, a level other than the last one sent is news.
 // - An alarm left active and unacknowledged is sent again every `repeat_ms`.
 // - Grouping, per site: the first change after a quiet spell goes out at once (a red alarm
 //   must not wait); further changes within `group_window_ms` are held and go out together

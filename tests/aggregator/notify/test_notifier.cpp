@@ -153,4 +153,18 @@ TEST_SUITE("aggregator.notify.notifier") {
     CHECK(!select(out[0], ChannelFilter{Level::blue, "other", ""}));
     CHECK(select(out[0], ChannelFilter{Level::blue, "xj-mine", "dam-1"})->changes.size() == 2);
   }
+
+  TEST_CASE("a shelved alarm is silent - and says what changed when it comes back") {
+    Notifier n(0, REPEAT);
+    REQUIRE(n.on_changes({alarm("ch4-1.ch4", Level::orange)}, T0).size() == 1);
+    // WHEN a person shelves it and it rises to red meanwhile THEN nothing is sent, nor repeated
+    CHECK(n.on_changes({alarm("ch4-1.ch4", Level::orange, "dam-1", "shelved")}, T0 + 1).empty());
+    CHECK(n.on_changes({alarm("ch4-1.ch4", Level::red, "dam-1", "shelved")}, T0 + 2).empty());
+    CHECK(n.tick(T0 + 3 * REPEAT).empty());
+    // WHEN the shelving runs out THEN the red level is news
+    const auto back = n.on_changes({alarm("ch4-1.ch4", Level::red)}, T0 + 3 * REPEAT + 1);
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].changes[0].previous == Level::orange);
+    CHECK(back[0].changes[0].alarm.level == Level::red);
+  }
 }
