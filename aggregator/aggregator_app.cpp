@@ -16,6 +16,7 @@
 #include "aggregator/http_server.hpp"
 #include "aggregator/ingest.hpp"
 #include "aggregator/mqtt_link.hpp"
+#include "aggregator/notify/dispatcher.hpp"
 #include "aggregator/sqlite_store.hpp"
 #include "firmware/log.hpp"
 #include "firmware/wire/topics.hpp"
@@ -77,7 +78,9 @@ struct AggregatorApp::Impl {
             [this](std::string topic, std::string payload) {
               boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload)] { on_message(t, p); });
             },
-            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }) {
+            [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
+        notifier(io, config.notify) {
+    notifier.seed(ingest.current_alarms(), utc_ms());
     desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) { announce(ingest.message_of(a), &e); });
   }
 
@@ -86,6 +89,8 @@ struct AggregatorApp::Impl {
   /// is stored and retained but not news.
   void announce(const wire::AlarmMessage& a, const AlarmEvent* by_person) {
     if (a.page) print_alarm(a);
+    // Every change, a person's too: an acknowledgement stops the repeats.
+    notifier.on_alarms({a}, utc_ms());
     const std::string payload = wire::encode(a);
     mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), payload);
     auto j = nlohmann::json::parse(payload);
@@ -138,6 +143,7 @@ struct AggregatorApp::Impl {
     last_watch_ms = now_ms;
     try {
       publish(ingest.tick(now_ms));
+      notifier.tick(now_ms);
       if (now_ms - last_prune_ms >= 3'600'000) {
         last_prune_ms = now_ms;
         const auto& keep = config.retention;
@@ -184,6 +190,7 @@ struct AggregatorApp::Impl {
   HttpApi api;
   HttpServer server;
   MqttLink mqtt;
+  notify::Dispatcher notifier;
   boost::asio::steady_timer timer{io};
   std::int64_t last_watch_ms = 0;
   std::int64_t last_prune_ms = 0;

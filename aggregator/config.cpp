@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "aggregator/notify/read_settings.hpp"
 #include "aggregator/rules/defaults.hpp"
 #include "firmware/config/toml_checker.hpp"
 
@@ -338,7 +339,8 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
   cfg.file = file;
   if (!c.ok()) c.throw_if_any();
   c.only_keys(root, "", {"mqtt", "http", "storage", "methane", "threshold", "rate", "tangent_angle", "accumulation",
-                         "comm_loss", "sensor_fault", "rollup", "retention", "derived", "enterprises"});
+                         "comm_loss", "sensor_fault", "rollup", "retention", "derived", "enterprises",
+                         "notify", "webhook", "command_hook"});
 
   if (const toml::table* m = c.table(root, "", "mqtt", true)) {
     c.only_keys(*m, "mqtt", {"uri", "client_id", "username", "password"});
@@ -408,6 +410,7 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
   }
   read_enterprises(c, root, cfg);
   read_rules(c, root, cfg);
+  notify::read_notify_settings(c, root, cfg.notify);
   c.throw_if_any();
   return cfg;
 }

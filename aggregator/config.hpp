@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "aggregator/notify/settings.hpp"
 #include "aggregator/rules.hpp"
 #include "aggregator/rules/derived.hpp"
 #include "aggregator/rules/point_rules.hpp"
@@ -110,6 +111,7 @@ struct AggregatorConfig {
   Level sensor_fault_level = Level::yellow;
   RollupRule rollup;
   Retention retention;
+  notify::NotifySettings notify;  ///< `[notify]`, `[[webhook]]`, `[[command_hook]]`
 };
 
 /// Throws config::ConfigErrors listing every problem with file:line:column.

@@ -1,0 +1,60 @@
+#pragma once
+// Notifications through a program (e.g. an SMS gateway's command-line client): the message
+// on its standard input, who and how urgent in its environment. Never through a shell.
+// The programs run one at a time on a thread of their own, so a slow one never holds up
+// ingest; each has a timeout, after which it (and its process group) is killed.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aggregator/notify/settings.hpp"
+
+namespace lookout::aggregator::notify {
+
+struct CommandResult {
+  bool started = false;
+  bool timed_out = false;
+  int exit_status = -1;  ///< the program's exit status, or 128 + signal
+  std::string error;     ///< why it did not start
+  bool ok() const { return started && !timed_out && exit_status == 0; }
+};
+
+/// Runs argv[0] (an absolute path) with `input` on stdin and `env` added to the
+/// aggregator's environment; its stdout goes to the aggregator's stderr (the log).
+CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                          const std::string& input, std::int64_t timeout_ms);
+
+class CommandHook {
+ public:
+  explicit CommandHook(CommandHookSettings settings);
+  /// Waits for the program running now (at most its timeout); what is still queued is logged.
+  ~CommandHook();
+  CommandHook(const CommandHook&) = delete;
+  CommandHook& operator=(const CommandHook&) = delete;
+
+  /// Queues one message; never blocks on the program.
+  void enqueue(std::string text, std::map<std::string, std::string> env);
+  const CommandHookSettings& settings() const { return settings_; }
+
+ private:
+  struct Job {
+    std::string text;
+    std::map<std::string, std::string> env;
+  };
+  void worker();
+
+  CommandHookSettings settings_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lookout::aggregator::notify

@@ -1,0 +1,13 @@
+#pragma once
+// Reads the notification tables of the aggregator's configuration (docs/config.md
+// "Notifications"), each problem recorded with file:line:column.
+
+#include "aggregator/notify/settings.hpp"
+#include "firmware/config/toml_checker.hpp"
+
+namespace lookout::aggregator::notify {
+
+/// `[notify]`, `[[webhook]]` and `[[command_hook]]` of the root table into `out`.
+void read_notify_settings(config::TomlChecker& c, const toml::table& root, NotifySettings& out);
+
+}  // namespace lookout::aggregator::notify
