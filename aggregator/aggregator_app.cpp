@@ -81,7 +81,12 @@ struct AggregatorApp::Impl {
             [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
         notifier(io, config.notify) {
     notifier.seed(ingest.current_alarms(), utc_ms());
-    desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) { announce(ingest.message_of(a), &e); });
+    desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) {
+      const auto message = ingest.message_of(a);
+      announce(message, &e);
+      // A person's change too: an acknowledgement stops the repeats.
+      notifier.on_alarms({message}, utc_ms());
+    });
   }
 
   /// An alarm moved: the operator's terminal, the retained topic, the event stream.
@@ -89,8 +94,6 @@ struct AggregatorApp::Impl {
   /// is stored and retained but not news.
   void announce(const wire::AlarmMessage& a, const AlarmEvent* by_person) {
     if (a.page) print_alarm(a);
-    // Every change, a person's too: an acknowledgement stops the repeats.
-    notifier.on_alarms({a}, utc_ms());
     const std::string payload = wire::encode(a);
     mqtt.publish_retained(wire::alarm_topic(a.enterprise, a.site, a.point, a.kind), payload);
     auto j = nlohmann::json::parse(payload);
@@ -135,6 +138,8 @@ struct AggregatorApp::Impl {
       }
       announce(a, nullptr);
     }
+    // One batch's changes together, so one event at a site is one grouped message.
+    notifier.on_alarms(alarms, utc_ms());
   }
 
   /// Once a second: communication loss; once an hour: retention.
