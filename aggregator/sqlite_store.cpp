@@ -170,10 +170,17 @@ SqliteStore::SqliteStore(const std::filesystem::path& file) : file_(file) {
     throw std::runtime_error(file.string() + ": cannot open database: " + why);
   }
   sqlite3_busy_timeout(db_, 5000);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=NORMAL");
-  exec("PRAGMA foreign_keys=ON");
-  migrate();
+  try {
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+    migrate();
+  } catch (...) {
+    // A refused database (newer than this build, damaged) is closed here: no destructor runs.
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 SqliteStore::~SqliteStore() { sqlite3_close(db_); }
