@@ -14,18 +14,7 @@ AlarmEvent AlarmDesk::commit(AlarmRecord& record, const AlarmTransition& t, cons
                              const std::string& who, const std::string& comment, std::int64_t now_ms) {
   AlarmRecord next = record;
   next.alarm = t.after;
-  AlarmEvent e;
-  e.alarm_id = t.after.id;
-  e.key = record.key;
-  e.ts_ms = now_ms;
-  e.kind = record.kind;
-  e.action = action;
-  e.from_level = t.before.level;
-  e.to_level = t.after.level;
-  e.from_state = t.before.state;
-  e.to_state = t.after.state;
-  e.rule = t.after.rule;
-  e.value = record.value;
+  AlarmEvent e = audit_event(t.before, next, action, now_ms);
   e.who = who;
   e.comment = comment;
   store_.record_alarm_action(next, e);  // throws before anything changes if the database refuses

@@ -354,18 +354,7 @@ void SqliteStore::write_alarms(const std::vector<AlarmRecord>& changes) {
       before.level = wire::level_from_string(old.text(0)).value_or(wire::Level::normal);
       before.state = alarm_state_from_string(old.text(1)).value_or(AlarmState::normal);
     }
-    AlarmEvent e;
-    e.alarm_id = a.alarm.id;
-    e.key = a.key;
-    e.kind = a.kind;
-    e.ts_ms = a.ts_ms;
-    e.action = event_kind(AlarmTransition{before, a.alarm});
-    e.from_level = before.level;
-    e.to_level = a.alarm.level;
-    e.from_state = before.state;
-    e.to_state = a.alarm.state;
-    e.rule = a.alarm.rule;
-    e.value = a.value;
+    AlarmEvent e = audit_event(before, a, event_kind(AlarmTransition{before, a.alarm}), a.ts_ms);
     e.quiet = a.quiet;
     write_alarm(a, e);
   }

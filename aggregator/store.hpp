@@ -106,6 +106,24 @@ struct AlarmEvent {
   bool quiet = false;  ///< inside a backfilled batch: not paged
 };
 
+/// The audit line of `after` (its alarm, key, kind, rule and value) moving from `before`;
+/// who and comment are the caller's ("system" and none by default).
+inline AlarmEvent audit_event(const Alarm& before, const AlarmRecord& after, std::string action, std::int64_t ts_ms) {
+  AlarmEvent e;
+  e.alarm_id = after.alarm.id;
+  e.key = after.key;
+  e.kind = after.kind;
+  e.ts_ms = ts_ms;
+  e.action = std::move(action);
+  e.from_level = before.level;
+  e.to_level = after.alarm.level;
+  e.from_state = before.state;
+  e.to_state = after.alarm.state;
+  e.rule = after.alarm.rule;
+  e.value = after.value;
+  return e;
+}
+
 /// A gateway as last heard of.
 struct GatewayRecord {
   wire::GatewayAddress address;
