@@ -109,10 +109,20 @@ TEST_SUITE("lookout.flash") {
     CHECK(f.status == 1);
     CHECK(f.err.find("bin/evil is not in the manifest") != std::string::npos);
     CHECK(active(dir).empty());  // nothing was ever activated
-    // AND a board of another architecture is refused without a gateway built for it
-    const auto cross = run_lookout({"bundle", "--board", std::string(LOOKOUT_SOURCE_DIR) + "/boards/xj-gw-a53/board.toml",
-                                "--site", (dir / "site.toml").string(), "--out", (dir / "d").string()});
-    CHECK(cross.status == 1);
-    CHECK(cross.err.find("cross-building is not available yet") != std::string::npos);
+    // AND a gateway the board cannot run is refused: an x86_64 build for an aarch64 board
+    const auto a53 = std::string(LOOKOUT_SOURCE_DIR) + "/boards/xj-gw-a53/board.toml";
+    const auto wrong = run_lookout({"bundle", "--board", a53, "--site", (dir / "site.toml").string(), "--out",
+                                    (dir / "d").string(), "--gateway", bin("lookout-gateway")});
+    CHECK(wrong.status == 1);
+    CHECK(wrong.err.find("is built for x86_64; board xj-gw-a53") != std::string::npos);
+    CHECK(wrong.err.find("needs aarch64") != std::string::npos);
+    // AND so is a file that is no program at all
+    write_file(dir / "not-a-program", "#!/bin/sh\nexit 0\n");
+    const auto script = run_lookout({"bundle", "--board", board(), "--site", (dir / "site.toml").string(), "--out",
+                                     (dir / "e").string(), "--gateway", (dir / "not-a-program").string()});
+    CHECK(script.status == 1);
+    CHECK(script.err.find("is not a program (no ELF header)") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "d"));
+    CHECK_FALSE(fs::exists(dir / "e"));
   }
 }

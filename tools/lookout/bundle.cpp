@@ -14,6 +14,7 @@
 #include "gateway/gateway_app.hpp"
 #include "gateway/site_config.hpp"
 #include "tools/lookout/commands.hpp"
+#include "tools/lookout/elf_arch.hpp"
 #include "tools/lookout/manifest.hpp"
 
 namespace lookout::cli {
@@ -27,11 +28,17 @@ std::string host_arch() {
   return uname(&u) == 0 ? u.machine : "";
 }
 
-/// The lookout-gateway built beside this lookout.
-std::filesystem::path own_gateway() {
+/// The folder this lookout was run from (build/bin in a build tree).
+std::filesystem::path own_dir() {
   std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return self.parent_path() / "lookout-gateway";
+  return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path();
+}
+
+/// The gateway for a board when none is given: the one built beside this lookout for the
+/// host's own architecture, or tools/cross-build's result (build/cross/BOARD/bin) for another.
+std::filesystem::path default_gateway(const gateway::BoardConfig& board) {
+  if (board.arch == host_arch()) return own_dir() / "lookout-gateway";
+  return own_dir().parent_path() / "cross" / board.name / "bin" / "lookout-gateway";
 }
 
 }  // namespace
@@ -65,13 +72,21 @@ int bundle(const Args& args) {
     // The site file is checked as that board's gateway will read it.
     const auto site = gateway::load_site_file(site_file, &board);
     if (gateway_bin.empty()) {
-      if (board.arch != host_arch()) {
-        std::cerr << "lookout bundle: board " << board.name << " is " << board.arch << ", this machine "
-                  << host_arch() << ": cross-building is not available yet; give --gateway with a "
-                  << board.arch << " build of lookout-gateway\n";
+      gateway_bin = default_gateway(board);
+      if (!std::filesystem::exists(gateway_bin)) {
+        std::cerr << "lookout bundle: no " << board.arch << " build of lookout-gateway for board " << board.name
+                  << " (looked for " << gateway_bin.string() << "): run tools/cross-build " << board.name
+                  << ", or give --gateway with one\n";
         return 1;
       }
-      gateway_bin = own_gateway();
+    }
+    // A bundle whose gateway the board cannot run would fail its self-test only on site.
+    const auto built_for = elf_arch(gateway_bin);
+    if (built_for != board.arch) {
+      std::cerr << "lookout bundle: " << gateway_bin.string() << " is "
+                << (built_for.empty() ? std::string("not a program (no ELF header)") : "built for " + built_for)
+                << "; board " << board.name << " (" << board_file.string() << ") needs " << board.arch << "\n";
+      return 1;
     }
     std::error_code ec;
     if (std::filesystem::exists(out) && !std::filesystem::is_empty(out, ec)) {
