@@ -1,0 +1,115 @@
+// `lookout status` (tools/lookout/status.cpp) against a real aggregator of a whole local
+// deployment (tests/support/Deployment: Mosquitto, lookout-sim, a gateway, the aggregator):
+// the table shows each point's value and level; the token decides which sites show; a
+// refused token, an absent aggregator and a bad command line have their exit statuses.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "tests/support/command.hpp"
+#include "tests/support/deployment.hpp"
+#include "tests/support/process.hpp"
+
+using namespace lookout::test;
+
+namespace {
+
+/// The words of each line of a table.
+std::vector<std::vector<std::string>> table(const std::string& out) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> row;
+    for (std::string w; words >> w;) row.push_back(w);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+const std::vector<std::string> HEADER{"enterprise", "site",    "point",  "quantity", "value",
+                                      "unit",       "quality", "status", "level"};
+
+}  // namespace
+
+TEST_SUITE("lookout.status") {
+  TEST_CASE("status against a running aggregator - values and levels - scoped by the token") {
+    Deployment d;
+    // GIVEN methane past the working-face alarm line and H2S in calibration mode
+    d.sim_set("ch4-1", "ch4", "1.2");
+    d.sim_set("gd-1", "mode", "calibration");
+    REQUIRE(d.wait_status("ch4-1.ch4", [](const nlohmann::json& p) { return p["level"] == "orange"; }));
+    REQUIRE(d.wait_status("gd-1.gas", [](const nlohmann::json& p) { return p["quality"] == "bad"; }));
+    const std::string api = "http://127.0.0.1:" + std::to_string(d.http_port);
+
+    // WHEN an engineer asks THEN every point, one row each, with value, unit, quality and level
+    auto r = run_command({bin("lookout"), "status", "--api", api, "--token", d.token});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    auto rows = table(r.out);
+    REQUIRE(rows.size() == 4);  // the header, ch4-1.ch4, ch4-1.temperature, gd-1.gas
+    CHECK(rows[0] == HEADER);
+    const auto row = [&](const std::string& point) {
+      for (const auto& w : rows) {
+        if (w.size() > 2 && w[2] == point) return w;
+      }
+      return std::vector<std::string>{};
+    };
+    CHECK(row("ch4-1.ch4") ==
+          std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.ch4", "methane", "1.2", "%CH4", "good", "orange"});
+    CHECK(row("ch4-1.temperature") == std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.temperature",
+                                                               "temperature", "20.0", "degC", "good", "normal"});
+    CHECK(row("gd-1.gas") ==
+          std::vector<std::string>{"xj-mine", "mine-1", "gd-1.gas", "h2s", "-", "ppm", "bad", "calibration", "normal"});
+
+    // AND the token from $LOOKOUT_TOKEN, the address as host:port, one site
+    r = run_command({"env", "LOOKOUT_TOKEN=" + d.token, bin("lookout"), "status", "--api",
+                     "127.0.0.1:" + std::to_string(d.http_port), "--site", "mine-1"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(table(r.out).size() == 4);
+    r = run_command({bin("lookout"), "status", "--api", api, "--token", d.token, "--site", "mine-2"});
+    CHECK(r.status == 0);
+    CHECK(table(r.out) == std::vector<std::vector<std::string>>{HEADER});
+
+    // WHEN a Zhuzhou regulator asks THEN the site (430211) shows; a Guangzhou one sees none
+    const auto zhuzhou = d.create_token("regulator", "zhuzhou", {"--division", "4302"});
+    const auto guangzhou = d.create_token("regulator", "guangzhou", {"--division", "4401"});
+    r = run_command({bin("lookout"), "status", "--api", api, "--token", zhuzhou});
+    CHECK(r.status == 0);
+    CHECK(table(r.out).size() == 4);
+    r = run_command({bin("lookout"), "status", "--api", api, "--token", guangzhou});
+    CHECK(r.status == 0);
+    CHECK(table(r.out) == std::vector<std::vector<std::string>>{HEADER});
+
+    // WHEN the methane clears THEN the table says normal
+    d.sim_set("ch4-1", "ch4", "0.4");
+    REQUIRE(d.wait_status("ch4-1.ch4", [](const nlohmann::json& p) { return p["level"] == "normal"; }));
+    r = run_command({bin("lookout"), "status", "--api", api, "--token", d.token});
+    rows = table(r.out);
+    CHECK(row("ch4-1.ch4") ==
+          std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.ch4", "methane", "0.4", "%CH4", "good", "normal"});
+
+    // WHEN the token is missing or wrong THEN the aggregator's 401 and exit 1
+    r = run_command({"env", "-u", "LOOKOUT_TOKEN", bin("lookout"), "status", "--api", api});
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("lookout status: 127.0.0.1:" + std::to_string(d.http_port) + " answered 401") !=
+          std::string::npos);
+    r = run_command({bin("lookout"), "status", "--api", api, "--token", "lk_not-a-token"});
+    CHECK(r.status == 1);
+    CHECK(r.err.find("answered 401") != std::string::npos);
+  }
+
+  TEST_CASE("status - no aggregator exits 1 and a bad command line exits 2") {
+    const int closed = free_port();
+    auto r = run_command({bin("lookout"), "status", "--api", "127.0.0.1:" + std::to_string(closed), "--token", "x"});
+    CHECK(r.status == 1);
+    CHECK(r.err.starts_with("lookout status: 127.0.0.1:" + std::to_string(closed) + ": connect:"));
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--bogus"}, {"--api"}, {"--token"}, {"extra"}}) {
+      std::vector<std::string> argv{bin("lookout"), "status"};
+      argv.insert(argv.end(), args.begin(), args.end());
+      r = run_command(argv);
+      CHECK(r.status == 2);
+      CHECK(r.err.starts_with("usage: lookout status [--api http://127.0.0.1:8080] [--token TOKEN] [--site SITE]\n"));
+    }
+  }
+}
