@@ -261,7 +261,11 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
     for (const toml::table* d : c.tables(*b, where, "device", true)) {
       const std::string dwhere = where + ".device[" + std::to_string(dindex++) + "]";
       auto spec = read_device(c, *d, dwhere, device_names);
-      if (d->get("unit") != nullptr && !units.insert(spec.unit).second) {
+      // Only a unit id that was read (an integer in range) can clash: a mistyped one is
+      // reported once, as what it is, not also as a duplicate of the default.
+      const auto* unit = d->get("unit");
+      const bool unit_read = unit != nullptr && unit->is_integer() && unit->value<std::int64_t>() == spec.unit;
+      if (unit_read && !units.insert(spec.unit).second) {
         c.issue(*d->get("unit"), dwhere + ".unit: unit id " + std::to_string(spec.unit) + " is used twice on bus \"" +
                                      bus.name + "\"");
       }

@@ -76,6 +76,20 @@ TEST_SUITE("gateway.site_config") {
     CHECK(p[2] == "/sites/s.toml:25:8: bus[0].device[1].unit: unit id 1 is used twice on bus \"tcp-1\"");
   }
 
+  TEST_CASE("a mistyped or out-of-range unit id is one error - not also a duplicate") {
+    // unit 1 is the default a device gets while its own unit is unreadable: the first
+    // device really is unit 1, so a clash with the default would be reported too
+    for (const char* bad : {"unit = \"two\"", "unit = 300", "unit = 2.0"}) {
+      CAPTURE(bad);
+      std::string text = GOOD;
+      text.replace(text.find("unit = 2"), 8, bad);
+      const auto p = problems(text);
+      REQUIRE(p.size() == 1);
+      CHECK(p[0].starts_with("/sites/s.toml:25:8: bus[0].device[1].unit: "));
+      CHECK(p[0].find("used twice") == std::string::npos);
+    }
+  }
+
   TEST_CASE("missing sections and bad values") {
     const auto p = problems("[gateway]\nid = \"gw 1\"\n");
     CHECK(p.size() >= 5);  // bad id, enterprise, site, data_dir, mqtt, bus
