@@ -79,8 +79,10 @@ struct AggregatorApp::Impl {
               boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload)] { on_message(t, p); });
             },
             [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
-        notifier(io, config.notify) {
+        outbox(config.database),
+        notifier(io, config.notify, &outbox) {
     notifier.seed(ingest.current_alarms(), utc_ms());
+    api.add_metrics([this] { return notifier.metrics(); });
     desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) {
       const auto message = ingest.message_of(a);
       announce(message, &e);
@@ -195,6 +197,7 @@ struct AggregatorApp::Impl {
   HttpApi api;
   HttpServer server;
   MqttLink mqtt;
+  notify::Outbox outbox;  ///< before the notifier, which uses it until it is gone
   notify::Dispatcher notifier;
   boost::asio::steady_timer timer{io};
   std::int64_t last_watch_ms = 0;

@@ -410,7 +410,7 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
   }
   read_enterprises(c, root, cfg);
   read_rules(c, root, cfg);
-  notify::read_notify_settings(c, root, cfg.notify);
+  notify::read_notify_settings(c, root, cfg.notify, file.parent_path());
   c.throw_if_any();
   return cfg;
 }

@@ -535,6 +535,7 @@ HttpResponse HttpApi::metrics() const {
   }
   out += "# HELP lookout_event_stream_clients Clients of /api/v1/events.\n# TYPE lookout_event_stream_clients gauge\n";
   sample(out, "lookout_event_stream_clients", "", static_cast<double>(hub_.subscribers()));
+  if (more_metrics_) out += more_metrics_();
   return {200, "text/plain; version=0.0.4", out, {}, {}};
 }
 

@@ -45,6 +45,8 @@ class HttpApi {
 
   /// Counts a response the server made by itself (400, 413, 429) for /metrics.
   void count(int status) const { ++responses_[status]; }
+  /// More Prometheus text for /metrics (the notification channels' figures).
+  void add_metrics(std::function<std::string()> more) { more_metrics_ = std::move(more); }
 
  private:
   HttpResponse route(const HttpRequest& request, const std::string& path, std::int64_t now_ms) const;
@@ -65,6 +67,7 @@ class HttpApi {
   const Divisions& divisions_;
   EventHub& hub_;
   mutable std::map<int, std::uint64_t> responses_;  ///< by status code
+  std::function<std::string()> more_metrics_;
 };
 
 /// {"error": message} with the given status.

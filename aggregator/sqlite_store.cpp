@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 3> MIGRATIONS{
+constexpr std::array<const char*, 5> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -91,6 +91,22 @@ CREATE TABLE tokens (
   created_ms INTEGER NOT NULL, revoked_ms INTEGER NOT NULL DEFAULT 0
 );
 )sql",
+    // 4: taken by the aggregator branch (status roll-up, readings index); this placeholder
+    // stands in for it on the notify-finish branch and goes when the two are merged.
+    R"sql(
+SELECT 1;
+)sql",
+    // ---- 5: notifications (aggregator/notify/outbox.hpp) --------------------------------
+    // Notices not yet delivered, per channel, so they survive a restart.
+    R"sql(
+CREATE TABLE notify_outbox (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL, notice_id TEXT NOT NULL,
+  payload TEXT NOT NULL, env TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL
+);
+)sql",
+    // ---- end of 5 ------------------------------------------------------------------------
 };
 
 class Statement {

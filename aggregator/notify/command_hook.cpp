@@ -151,16 +151,36 @@ CommandHook::~CommandHook() {
   }
 }
 
-void CommandHook::enqueue(std::string text, std::map<std::string, std::string> env) {
+void CommandHook::settle(std::int64_t row) {
+  if (!settled_ || row == 0) return;
+  try {
+    settled_(row);
+  } catch (const std::exception& e) {
+    log::error("notify", settings_.command.front() + ": " + e.what());
+  }
+}
+
+ChannelStats CommandHook::stats() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto s = stats_;
+  s.queued = queue_.size() + (running_ ? 1 : 0);
+  return s;
+}
+
+void CommandHook::enqueue(std::string text, std::map<std::string, std::string> env, std::int64_t row) {
+  std::int64_t dropped = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (queue_.size() >= settings_.queue_limit) {
       log::error("notify", settings_.command.front() + ": queue full (" + std::to_string(queue_.size()) +
-                               "), oldest notification dropped");
+                               "), oldest notification " + queue_.front().env["LOOKOUT_ID"] + " dropped");
+      dropped = queue_.front().row;
       queue_.pop_front();
+      ++stats_.dropped;
     }
-    queue_.push_back({std::move(text), std::move(env)});
+    queue_.push_back({std::move(text), std::move(env), row});
   }
+  settle(dropped);
   cv_.notify_all();
 }
 
@@ -171,29 +191,45 @@ void CommandHook::worker() {
     if (stopping_) return;
     Job job = std::move(queue_.front());
     queue_.pop_front();
+    running_ = true;
     lock.unlock();
     bool sent = false;
+    bool stopped = false;
+    int failures = 0;
     for (int attempt = 1; attempt <= settings_.retry.max_attempts && !sent; ++attempt) {
       if (attempt > 1) {
         // Wait out the backoff, but leave at once on shutdown.
         lock.lock();
-        const bool stop = cv_.wait_for(lock, std::chrono::milliseconds(settings_.retry.delay_before(attempt)),
-                                       [this] { return stopping_; });
+        stopped = cv_.wait_for(lock, std::chrono::milliseconds(settings_.retry.delay_before(attempt)),
+                               [this] { return stopping_; });
         lock.unlock();
-        if (stop) break;
+        if (stopped) break;
       }
       const auto r = run_command(settings_.command, job.env, job.text, settings_.timeout_ms);
       sent = r.ok();
       if (!sent) {
-        log::warn("notify", settings_.command.front() + ": attempt " + std::to_string(attempt) + " of " +
-                                std::to_string(settings_.retry.max_attempts) + " failed: " +
+        ++failures;
+        log::warn("notify", settings_.command.front() + ": notification " + job.env["LOOKOUT_ID"] + " attempt " +
+                                std::to_string(attempt) + " of " + std::to_string(settings_.retry.max_attempts) +
+                                " failed: " +
                                 (!r.started ? r.error
                                  : r.timed_out ? "timed out, killed"
                                                : "exit status " + std::to_string(r.exit_status)));
       }
     }
-    if (!sent) log::error("notify", settings_.command.front() + ": notification " + job.env["LOOKOUT_ID"] + " not sent");
+    if (stopped) {
+      // Not given up: the outbox keeps it for the next start.
+      log::warn("notify", settings_.command.front() + ": notification " + job.env["LOOKOUT_ID"] +
+                              " not sent yet at shutdown" + (job.row != 0 ? "; kept for the next start" : ""));
+    } else {
+      if (!sent) log::error("notify", settings_.command.front() + ": notification " + job.env["LOOKOUT_ID"] + " given up");
+      settle(job.row);
+    }
     lock.lock();
+    running_ = false;
+    stats_.failed_attempts += static_cast<std::uint64_t>(failures);
+    if (stopped) continue;
+    ++(sent ? stats_.delivered : stats_.given_up);
   }
 }
 

@@ -7,12 +7,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "aggregator/notify/channel_stats.hpp"
 #include "aggregator/notify/settings.hpp"
 
 namespace lookout::aggregator::notify {
@@ -38,22 +40,31 @@ class CommandHook {
   CommandHook(const CommandHook&) = delete;
   CommandHook& operator=(const CommandHook&) = delete;
 
-  /// Queues one message; never blocks on the program.
-  void enqueue(std::string text, std::map<std::string, std::string> env);
+  /// Queues one message; never blocks on the program. `row`: its outbox row, if any.
+  void enqueue(std::string text, std::map<std::string, std::string> env, std::int64_t row = 0);
+  /// Called (on the hook's thread) with a message's row when it leaves the queue for good:
+  /// sent, given up or dropped; not when the aggregator stops before that. Set before enqueue.
+  void on_settled(std::function<void(std::int64_t row)> f) { settled_ = std::move(f); }
   const CommandHookSettings& settings() const { return settings_; }
+  ChannelStats stats();
 
  private:
   struct Job {
     std::string text;
     std::map<std::string, std::string> env;
+    std::int64_t row = 0;
   };
   void worker();
+  void settle(std::int64_t row);
 
   CommandHookSettings settings_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
+  bool running_ = false;  ///< a job is out of the queue, being tried
   bool stopping_ = false;
+  ChannelStats stats_;
+  std::function<void(std::int64_t)> settled_;
   std::thread thread_;
 };
 

@@ -43,6 +43,16 @@ void to_json(nlohmann::json& j, const HealthFigures& f) {
   for (const auto& a : f.stale) j["stale"].push_back(alarm_json(a));
   j["chattering"] = nlohmann::json::array();
   for (const auto& a : f.chattering) j["chattering"].push_back(alarm_json(a));
+  j["notifications"] = nlohmann::json::array();
+  for (const auto& c : f.notifications) {
+    j["notifications"].push_back({{"kind", c.kind},
+                                  {"name", c.name},
+                                  {"delivered", c.stats.delivered},
+                                  {"failed_attempts", c.stats.failed_attempts},
+                                  {"given_up", c.stats.given_up},
+                                  {"dropped", c.stats.dropped},
+                                  {"queued", c.stats.queued}});
+  }
 }
 
 HealthMonitor::HealthMonitor(HealthLimits limits) : limits_(limits) {}

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "aggregator/notify/channel_stats.hpp"
 #include "firmware/wire/messages.hpp"
 
 namespace lookout::aggregator::notify {
@@ -49,6 +50,7 @@ struct HealthFigures {
   std::vector<SiteHealth> sites;
   std::vector<AlarmHealth> stale;
   std::vector<AlarmHealth> chattering;  ///< chattered within the last rate window
+  std::vector<ChannelHealth> notifications;  ///< each channel's deliveries, failures and drops since start
   int floods() const;
 };
 

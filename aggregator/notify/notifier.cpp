@@ -44,6 +44,16 @@ void Notifier::seed(const std::vector<wire::AlarmMessage>& current, std::int64_t
   for (const auto& a : current) known_[key_of(a)] = Known{a, a.level, now_ms};
 }
 
+void Notifier::drop_reminder(const std::string& key, const wire::AlarmMessage& a) {
+  const auto site = sites_.find({a.enterprise, a.site});
+  if (site == sites_.end()) return;
+  auto& pending = site->second.pending;
+  // A held entry marked repeat is only a reminder (a change merged into it clears the mark).
+  pending.erase(std::remove_if(pending.begin(), pending.end(),
+                               [&](const auto& held) { return held.first == key && held.second.repeat; }),
+                pending.end());
+}
+
 void Notifier::hold(const std::string& key, Change c) {
   auto& site = sites_[{c.alarm.enterprise, c.alarm.site}];
   for (auto& [k, held] : site.pending) {
@@ -66,6 +76,7 @@ std::vector<Notice> Notifier::on_changes(const std::vector<wire::AlarmMessage>& 
     Known& k = it->second;
     const wire::Level before = fresh ? wire::Level::normal : k.notified;
     k.alarm = a;
+    if (!active_unacknowledged(a)) drop_reminder(key, a);
     if (suppressed(a)) {
       // ISA-18.2: a shelved or out-of-service alarm is not annunciated. Its level is still
       // followed; what it is when it comes back is compared with what was last sent.

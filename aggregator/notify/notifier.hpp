@@ -7,7 +7,8 @@
 //   and an acknowledgement (same level, new state) is not sent (the audit log has it); it
 //   does stop the repeats. A shelved or out-of-service alarm sends nothing and does not
 //   repeat; when it comes back, a level other than the last one sent is news.
-// - An alarm left active and unacknowledged is sent again every `repeat_ms`.
+// - An alarm left active and unacknowledged is sent again every `repeat_ms`; a reminder
+//   held in a grouping window is dropped if the alarm is acknowledged before it goes.
 // - Grouping, per site: the first change after a quiet spell goes out at once (a red alarm
 //   must not wait); further changes within `group_window_ms` are held and go out together
 //   as one message when the window ends, and so on while the site stays busy. One event at
@@ -72,6 +73,8 @@ class Notifier {
     std::vector<std::pair<std::string, Change>> pending;  ///< by alarm key, in arrival order
   };
   void hold(const std::string& key, Change c);
+  /// A reminder still held for an alarm someone has taken (or that cleared or was shelved) is not sent.
+  void drop_reminder(const std::string& key, const wire::AlarmMessage& a);
   std::vector<Notice> flush_due(std::int64_t now_ms);
 
   std::int64_t group_window_ms_;

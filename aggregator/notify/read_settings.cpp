@@ -1,6 +1,7 @@
 #include "aggregator/notify/read_settings.hpp"
 
 #include <algorithm>
+#include <fstream>
 
 #include "aggregator/notify/local_time.hpp"
 #include "aggregator/notify/text.hpp"
@@ -86,17 +87,19 @@ void read_template(TomlChecker& c, const toml::table& t, std::string_view key, s
   out = *v;
 }
 
-/// "http://host[:port]/path" into its parts; false if it is not one.
+/// "http[s]://host[:port]/path" into its parts; false if it is not one.
 bool split_url(const std::string& url, WebhookSettings& w) {
-  constexpr std::string_view SCHEME = "http://";
-  if (url.rfind(SCHEME, 0) != 0) return false;
-  const auto rest = url.substr(SCHEME.size());
+  constexpr std::string_view HTTP = "http://";
+  constexpr std::string_view HTTPS = "https://";
+  w.tls = url.rfind(HTTPS, 0) == 0;
+  if (!w.tls && url.rfind(HTTP, 0) != 0) return false;
+  const auto rest = url.substr(w.tls ? HTTPS.size() : HTTP.size());
   const auto slash = rest.find('/');
   const std::string authority = rest.substr(0, slash);
   w.target = slash == std::string::npos ? "/" : rest.substr(slash);
   if (authority.empty()) return false;
   std::string host = authority;
-  std::string port = "80";
+  std::string port = w.tls ? "443" : "80";
   if (authority.front() == '[') {
     const auto end = authority.find(']');
     if (end == std::string::npos) return false;
@@ -121,16 +124,17 @@ bool split_url(const std::string& url, WebhookSettings& w) {
 
 }  // namespace
 
-void read_notify_settings(TomlChecker& c, const toml::table& root, NotifySettings& out) {
+void read_notify_settings(TomlChecker& c, const toml::table& root, NotifySettings& out,
+                          const std::filesystem::path& base) {
   if (const toml::table* n = c.table(root, "", "notify", false)) {
     c.only_keys(*n, "notify", {"language", "time_zone", "group_window_s", "repeat_min", "templates", "zone"});
     out.language = read_language(c, *n, "notify").value_or(out.language);
     out.offset_min = read_zone(c, *n, "notify", "time_zone", false, &out.time_zone).value_or(out.offset_min);
     out.group_window_ms = read_seconds(c, *n, "notify", "group_window_s", 0, 3600).value_or(out.group_window_ms);
     if (const auto v = c.number(*n, "notify", "repeat_min", false)) {
-      if (!(*v == 0 || (*v >= 1 && *v <= 10080))) {
+      if (!(*v == 0 || (*v >= 0.05 && *v <= 10080))) {
         c.issue(*n->get("repeat_min"), "notify.repeat_min: " + std::to_string(*v) +
-                                           " must be 0 (no repeats) or in [1, 10080] min");
+                                           " must be 0 (no repeats) or in [0.05, 10080] min");
       } else {
         out.repeat_ms = static_cast<std::int64_t>(*v * 60'000.0);
       }
@@ -159,13 +163,24 @@ void read_notify_settings(TomlChecker& c, const toml::table& root, NotifySetting
   for (const toml::table* t : c.tables(root, "", "webhook", false)) {
     const std::string where = "webhook[" + std::to_string(i++) + "]";
     c.only_keys(*t, where, {"url", "min_level", "enterprise", "site", "language", "timeout_s", "queue_limit",
-                            "max_attempts", "retry_initial_s", "retry_max_s"});
+                            "max_attempts", "retry_initial_s", "retry_max_s", "ca_file"});
     WebhookSettings w;
     w.language = out.language;
     if (auto url = c.string(*t, where, "url", true)) {
       w.url = *url;
       if (!split_url(*url, w)) {
-        c.issue(*t->get("url"), where + ".url: \"" + *url + "\" is not http://host[:port]/path (plain HTTP)");
+        c.issue(*t->get("url"),
+                where + ".url: \"" + *url + "\" is not http://host[:port]/path or https://host[:port]/path");
+      }
+    }
+    if (auto ca = c.string(*t, where, "ca_file", false)) {
+      // Relative to the configuration file's folder, like storage.path.
+      const std::filesystem::path p(*ca);
+      w.ca_file = (p.is_absolute() || base.empty() ? p : base / p).string();
+      if (!w.tls) {
+        c.issue(*t->get("ca_file"), where + ".ca_file: only used with an https:// url (the url is not)");
+      } else if (!std::ifstream(w.ca_file)) {
+        c.issue(*t->get("ca_file"), where + ".ca_file: cannot read " + w.ca_file);
       }
     }
     read_filter(c, *t, where, w.filter);

@@ -33,14 +33,16 @@ struct RetryPolicy {
 };
 
 struct WebhookSettings {
-  std::string url;  ///< http://host:port/path (plain HTTP)
+  std::string url;  ///< http://host[:port]/path or https://host[:port]/path
   std::string host;
   std::string port;
   std::string target;
+  bool tls = false;     ///< https: the server's certificate and host name are verified
+  std::string ca_file;  ///< https: PEM file of the CAs to trust; empty: the system's (absolute path)
   ChannelFilter filter;
   Language language = Language::zh;
   std::int64_t timeout_ms = 10'000;  ///< [ms] per attempt: connect, send, answer
-  std::size_t queue_limit = 10'000;  ///< notices waiting; beyond it the oldest is dropped (logged)
+  std::size_t queue_limit = 10'000;  ///< notices waiting (also in the outbox); beyond it the oldest is dropped
   RetryPolicy retry;
 };
 

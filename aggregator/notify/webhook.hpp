@@ -5,6 +5,10 @@
 // but 2xx) is retried with a doubling delay, bounded in delay and in attempts; a notice
 // answered 2xx is never sent again. Each body carries the notice's id, so a receiver can
 // drop the copy it gets when its answer was lost on the way back.
+//
+// An https:// URL goes over TLS (OpenSSL): the server's certificate must chain to the
+// system's CAs, or to `ca_file` when one is given, and name the URL's host (DNS name or IP
+// address). A failed handshake is a failed attempt like any other, logged with the reason.
 
 #include <utility>  // before Asio (debian-notes.md)
 
@@ -12,30 +16,31 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include <boost/asio/ssl/context.hpp>
+
+#include "aggregator/notify/channel_stats.hpp"
 #include "aggregator/notify/settings.hpp"
 
 namespace lookout::aggregator::notify {
 
-struct WebhookStats {
-  std::uint64_t delivered = 0;
-  std::uint64_t failed_attempts = 0;
-  std::uint64_t given_up = 0;  ///< after max_attempts
-  std::uint64_t dropped = 0;   ///< queue full
-  std::size_t queued = 0;
-};
+using WebhookStats = ChannelStats;
 
 class Webhook {
  public:
+  /// Throws when an https webhook's ca_file cannot be loaded.
   Webhook(boost::asio::io_context& io, WebhookSettings settings);
   ~Webhook();
   Webhook(const Webhook&) = delete;
   Webhook& operator=(const Webhook&) = delete;
 
-  /// Queues one JSON body with its notice id; returns at once.
-  void enqueue(std::string id, std::string body);
+  /// Queues one JSON body with its notice id; returns at once. `row`: its outbox row, if any.
+  void enqueue(std::string id, std::string body, std::int64_t row = 0);
+  /// Called with an item's row when it leaves the queue for good: delivered, given up or dropped.
+  void on_settled(std::function<void(std::int64_t row)> f) { settled_ = std::move(f); }
   const WebhookSettings& settings() const { return settings_; }
   WebhookStats stats() const;
 
@@ -43,14 +48,19 @@ class Webhook {
   struct Item {
     std::string id;
     std::string body;
+    std::int64_t row = 0;
     int attempts = 0;
   };
+  template <typename Stream>
   struct Attempt;
   void next();
   void finished(bool ok, const std::string& why);
+  void settle(const Item& item);
 
   boost::asio::io_context& io_;
   WebhookSettings settings_;
+  boost::asio::ssl::context tls_;
+  std::function<void(std::int64_t)> settled_;
   std::deque<Item> queue_;
   bool busy_ = false;
   boost::asio::steady_timer backoff_;

@@ -8,9 +8,13 @@
 #include <sstream>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include <nlohmann/json.hpp>
 
+#include "tests/support/certificates.hpp"
 #include "tests/support/deployment.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/webhook_receiver.hpp"
 
 using namespace lookout::test;
@@ -36,6 +40,27 @@ std::vector<json> notices_of(WebhookReceiver& rx, const std::string& point, cons
     }
   }
   return out;
+}
+
+/// Rows of the aggregator's notification outbox (-1 when the database cannot be read).
+int outbox_rows(const std::filesystem::path& db) {
+  sqlite3* h = nullptr;
+  int n = -1;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT count(*) FROM notify_outbox", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      n = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(h);
+  return n;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string count_of(const std::string& text, const std::string& needle) {
@@ -143,5 +168,138 @@ TEST_SUITE("integration.notify") {
     // AND the aggregator says the site is in an alarm flood (more than 10 in 10 min)
     CHECK(eventually([&] { return d.aggregator->stderr_text().find("alarm flood at xj-mine/mine-1") != std::string::npos; },
                      std::chrono::seconds(2)));
+  }
+
+  TEST_CASE("an https webhook gets each notification once - one whose certificate is from another CA gets none") {
+    TempDir certs;
+    const auto ours = make_certificates(certs, "");
+    const auto theirs = make_certificates(certs, "other-");
+    WebhookReceiver good({0, 0, ours.server_cert.string(), ours.server_key.string()});
+    WebhookReceiver bad({0, 0, theirs.server_cert.string(), theirs.server_key.string()});
+    const std::string hook = "min_level = \"orange\"\nretry_initial_s = 0.3\nretry_max_s = 1\nca_file = \"" +
+                             ours.ca.string() + "\"\n";
+    Deployment d({}, "[notify]\ngroup_window_s = 1\nrepeat_min = 0\n[[webhook]]\nurl = \"" + good.url() + "\"\n" +
+                         hook + "[[webhook]]\nurl = \"" + bad.url() + "\"\n" + hook);
+    // WHEN methane rises to 1.20 % (orange) and falls back THEN the trusted receiver gets both, over TLS
+    d.sim_set("ch4-1", "ch4", "1.20");
+    REQUIRE_MESSAGE(eventually([&] { return !notices_of(good, "ch4-1.ch4", "orange").empty(); }, std::chrono::seconds(20)),
+                    d.aggregator->stderr_text());
+    d.sim_set("ch4-1", "ch4", "0.40");
+    REQUIRE(eventually([&] { return !notices_of(good, "ch4-1.ch4", "normal").empty(); }, std::chrono::seconds(20)));
+    std::this_thread::sleep_for(std::chrono::seconds(3));  // past the window and the retry delays
+    CHECK(notices_of(good, "ch4-1.ch4", "orange").size() == 1);
+    CHECK(notices_of(good, "ch4-1.ch4", "normal").size() == 1);
+    CHECK(good.failed_handshakes() == 0);
+    // AND the other receiver's certificate is refused: nothing reaches it, and the log says why
+    CHECK(bad.requests().empty());
+    CHECK(bad.failed_handshakes() >= 2);  // retried like any failure
+    const auto log = d.aggregator->stderr_text();
+    CHECK_MESSAGE(log.find(bad.url() + ": notification ") != std::string::npos, log);
+    CHECK_MESSAGE(log.find("failed: TLS handshake: certificate refused: unable to get local issuer certificate") !=
+                      std::string::npos,
+                  log);
+  }
+
+  TEST_CASE("undelivered notifications survive an aggregator restart and are delivered once afterwards") {
+    const int port = free_port();  // the webhook receiver is down: nothing listens there yet
+    TempDir out;
+    const auto flag = out / "sms-gateway-up";
+    const auto sms = out / "sms.txt";
+    // The SMS gateway fails (exit 3) until the flag file exists.
+    const std::string toml =
+        "[notify]\ngroup_window_s = 1\nrepeat_min = 0\n"
+        "[[webhook]]\nurl = \"http://127.0.0.1:" + std::to_string(port) + "/hook\"\nmin_level = \"orange\"\n"
+        "max_attempts = 1000\nretry_initial_s = 0.2\nretry_max_s = 0.5\n"
+        "[[command_hook]]\ncommand = [\"/bin/sh\", \"-c\", \"test -e \\\"$0\\\" || exit 3; cat >> \\\"$1\\\"\", \"" +
+        flag.string() + "\", \"" + sms.string() + "\"]\nmin_level = \"orange\"\n"
+        "max_attempts = 1000\nretry_initial_s = 0.2\nretry_max_s = 0.5\n";
+    Deployment d({}, toml);
+    const auto db = d.dir / "lookout.db";
+    // GIVEN both receivers down WHEN methane rises to 1.20 % THEN both keep failing
+    d.sim_set("ch4-1", "ch4", "1.20");
+    REQUIRE_MESSAGE(eventually(
+                        [&] {
+                          const auto log = d.aggregator->stderr_text();
+                          return log.find("/hook: notification ") != std::string::npos &&
+                                 log.find(" attempt 2 of 1000 failed: connect") != std::string::npos &&
+                                 log.find("/bin/sh: notification ") != std::string::npos &&
+                                 log.find("failed: exit status 3") != std::string::npos;
+                        },
+                        std::chrono::seconds(20)),
+                    d.aggregator->stderr_text());
+    CHECK(outbox_rows(db) == 2);  // one per channel
+    // WHEN the aggregator stops and starts again
+    REQUIRE(d.aggregator->stop() == 0);
+    CHECK(outbox_rows(db) == 2);
+    d.start_aggregator();
+    CHECK_MESSAGE(eventually([&] {
+                    return d.aggregator->stderr_text().find("2 notifications undelivered before the start queued again") !=
+                           std::string::npos;
+                  }, std::chrono::seconds(5)),
+                  d.aggregator->stderr_text());
+    // AND the receivers come up THEN each gets the notification, once
+    WebhookReceiver rx({0, port, "", ""});
+    write_file(flag, "");
+    REQUIRE_MESSAGE(eventually([&] { return !rx.delivered().empty() && !read_all(sms).empty(); },
+                               std::chrono::seconds(20)),
+                    d.aggregator->stderr_text());
+    CHECK(eventually([&] { return outbox_rows(db) == 0; }, std::chrono::seconds(5)));
+    std::this_thread::sleep_for(std::chrono::seconds(3));  // past the window and the retry delays
+    CHECK(notices_of(rx, "ch4-1.ch4", "orange").size() == 1);
+    CHECK(rx.requests().size() == 1);
+    CHECK(count_of(read_all(sms), "ch4-1.ch4（甲烷）1.2 %CH4") == "1");
+    CHECK(outbox_rows(db) == 0);
+    // AND the key is the notice's own, as it was before the restart
+    const auto body = json::parse(rx.delivered().front().body);
+    CHECK(rx.delivered().front().idempotency_key == body["id"].get<std::string>());
+    CHECK(d.aggregator->stderr_text().find("given up") == std::string::npos);
+  }
+
+  TEST_CASE("an unacknowledged alarm is notified again at the repeat interval - acknowledging it stops the repeats") {
+    WebhookReceiver rx;
+    // Repeats every 0.05 min = 3 s.
+    Deployment d({}, "[notify]\nlanguage = \"en\"\ngroup_window_s = 1\nrepeat_min = 0.05\n[[webhook]]\nurl = \"" +
+                         rx.url() + "\"\nmin_level = \"orange\"\n");
+    d.sim_set("ch4-1", "ch4", "1.20");
+    const auto repeats = [&] {
+      std::vector<json> out;
+      for (const auto& n : notices_of(rx, "ch4-1.ch4", "orange")) {
+        if (n["alarms"][0]["repeat"] == true) out.push_back(n);
+      }
+      return out;
+    };
+    // THEN the alarm, and then reminders of it
+    REQUIRE_MESSAGE(eventually([&] { return repeats().size() >= 2; }, std::chrono::seconds(25)),
+                    d.aggregator->stderr_text());
+    const auto all = notices_of(rx, "ch4-1.ch4", "orange");
+    REQUIRE(all.size() >= 3);
+    CHECK(all[0]["alarms"][0]["repeat"] == false);
+    for (std::size_t i = 1; i < all.size(); ++i) {
+      CHECK(all[i]["alarms"][0]["repeat"] == true);
+      // never sooner than the interval after the one before (the aggregator's own clock)
+      CHECK(all[i]["at"].get<std::int64_t>() - all[i - 1]["at"].get<std::int64_t>() >= 3000);
+    }
+    const std::string text = repeats().front()["text"];
+    CHECK_MESSAGE(text.find("ch4-1.ch4") != std::string::npos, text);
+    // WHEN someone acknowledges it
+    const auto list = json::parse(http_request(d.http_port, "GET", "/api/v1/alarms", "", d.token).body);
+    std::int64_t id = 0;
+    for (const auto& a : list["alarms"]) {
+      if (a["point"] == "ch4-1.ch4") id = a["id"];
+    }
+    REQUIRE(id != 0);
+    const auto r = http_request(d.http_port, "POST", "/api/v1/alarms/" + std::to_string(id) + "/ack",
+                                json{{"comment", "on my way"}}.dump(), d.token);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const auto acked = now_ms();
+    // THEN no reminder is decided after it, over three intervals
+    std::this_thread::sleep_for(std::chrono::seconds(10));
+    for (const auto& n : notices_of(rx, "ch4-1.ch4", "orange")) {
+      CHECK_MESSAGE(n["at"].get<std::int64_t>() <= acked, n.dump());
+    }
+    // AND the alarm is still active (acknowledged), not cleared
+    const auto after = json::parse(http_request(d.http_port, "GET", "/api/v1/alarms/" + std::to_string(id), "",
+                                                d.token).body);
+    CHECK(after["state"] == "active_acknowledged");
   }
 }

@@ -1,7 +1,8 @@
 #pragma once
 // A webhook receiver for tests: a plain-socket HTTP/1.1 server on 127.0.0.1 with a random
-// port, on a thread of its own. It records every request and answers 500 to the first
-// `fail_first` of them, 200 after that.
+// (or a given) port, on a thread of its own, optionally over TLS (OpenSSL) with a given
+// certificate. It records every request and answers 500 to the first `fail_first` of them,
+// 200 after that.
 
 #include <atomic>
 #include <chrono>
@@ -9,6 +10,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+struct ssl_ctx_st;
 
 namespace lookout::test {
 
@@ -20,9 +23,17 @@ struct ReceivedRequest {
   int answered = 0;  ///< the status we answered
 };
 
+struct ReceiverOptions {
+  int fail_first = 0;
+  int port = 0;           ///< 0: any free one
+  std::string cert_file;  ///< PEM; with key_file: https
+  std::string key_file;
+};
+
 class WebhookReceiver {
  public:
   explicit WebhookReceiver(int fail_first = 0);
+  explicit WebhookReceiver(const ReceiverOptions& options);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
@@ -32,6 +43,8 @@ class WebhookReceiver {
   std::vector<ReceivedRequest> requests();
   /// Requests answered 200 (delivered).
   std::vector<ReceivedRequest> delivered();
+  /// TLS connections whose handshake failed (e.g. the client refused our certificate).
+  int failed_handshakes() const { return failed_handshakes_; }
   /// Holds each answer this long (a slow receiver).
   void set_delay(std::chrono::milliseconds d) { delay_ms_ = static_cast<int>(d.count()); }
 
@@ -41,6 +54,8 @@ class WebhookReceiver {
 
   int listen_fd_ = -1;
   int port_ = 0;
+  ssl_ctx_st* tls_ = nullptr;
+  std::atomic<int> failed_handshakes_{0};
   std::atomic<bool> stop_{false};
   std::atomic<int> fail_left_;
   std::atomic<int> delay_ms_{0};

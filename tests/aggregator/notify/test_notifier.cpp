@@ -130,6 +130,20 @@ TEST_SUITE("aggregator.notify.notifier") {
     CHECK(n.tick(T0 + 4 * REPEAT).empty());
   }
 
+  TEST_CASE("a reminder held in the grouping window is not sent once the alarm is acknowledged") {
+    Notifier n(WINDOW, REPEAT);
+    REQUIRE(n.on_changes({alarm("ch4-1.ch4", Level::orange)}, T0).size() == 1);
+    // GIVEN the site busy again just before the reminder is due (its window open)
+    REQUIRE(n.on_changes({alarm("ch4-2.ch4", Level::orange)}, T0 + REPEAT - 1000).size() == 1);
+    // WHEN the reminder falls due THEN it waits for the window
+    CHECK(n.tick(T0 + REPEAT).empty());
+    // AND WHEN the alarm is acknowledged meanwhile THEN the reminder is not sent at all
+    CHECK(n.on_changes({alarm("ch4-1.ch4", Level::orange, "dam-1", "active_acknowledged")}, T0 + REPEAT + 1000)
+              .empty());
+    CHECK(n.tick(T0 + REPEAT + WINDOW).empty());
+    CHECK(n.tick(T0 + REPEAT + 2 * WINDOW).empty());
+  }
+
   TEST_CASE("no repeats when the interval is 0 - and a restart sends nothing again") {
     Notifier n(WINDOW, 0);
     // GIVEN the alarms the database holds at start

@@ -2,6 +2,7 @@
 
 #include "aggregator/config.hpp"
 #include "firmware/config/toml_checker.hpp"
+#include "tests/support/process.hpp"
 
 using namespace lookout::aggregator;
 using lookout::wire::Level;
@@ -88,14 +89,55 @@ timeout_s = 20
     CHECK(h.timeout_ms == 20'000);
   }
 
+  TEST_CASE("https webhooks - port 443 by default - ca_file from the configuration's folder") {
+    lookout::test::TempDir dir;
+    lookout::test::write_file(dir / "ca.pem", "PEM\n");
+    const auto c = parse_aggregator_config(BASE + R"(
+[[webhook]]
+url = "https://alarms.example.org/in"
+[[webhook]]
+url = "https://127.0.0.1:8443/hook"
+ca_file = "ca.pem"
+)",
+                                           (dir / "agg.toml").string());
+    REQUIRE(c.notify.webhooks.size() == 2);
+    const auto& a = c.notify.webhooks[0];
+    CHECK(a.tls);
+    CHECK(a.host == "alarms.example.org");
+    CHECK(a.port == "443");
+    CHECK(a.target == "/in");
+    CHECK(a.ca_file.empty());  // the system's CAs
+    const auto& b = c.notify.webhooks[1];
+    CHECK(b.tls);
+    CHECK(b.port == "8443");
+    CHECK(b.ca_file == (dir / "ca.pem").string());
+    CHECK_FALSE(parse_aggregator_config(BASE + "[[webhook]]\nurl = \"http://127.0.0.1/\"\n", "agg.toml")
+                    .notify.webhooks[0]
+                    .tls);
+  }
+
+  TEST_CASE("ca_file - only with https - and it must be readable") {
+    const auto e = errors_of(BASE + R"(
+[[webhook]]
+url = "http://127.0.0.1:9000/hook"
+ca_file = "/etc/ssl/certs/ca-certificates.crt"
+[[webhook]]
+url = "https://127.0.0.1:9000/hook"
+ca_file = "/nonexistent/ca.pem"
+)");
+    CHECK_MESSAGE(e.find("agg.toml:8:11: webhook[0].ca_file: only used with an https:// url") != std::string::npos, e);
+    CHECK_MESSAGE(e.find("agg.toml:11:11: webhook[1].ca_file: cannot read /nonexistent/ca.pem") != std::string::npos,
+                  e);
+  }
+
   TEST_CASE("every notification mistake at once with file:line:column") {
     const auto e = errors_of(BASE + R"([notify]
 language = "fr"
 time_zone = "Europe/Berlin"
-repeat_min = 0.5
+repeat_min = 0.01
 templates = { raised = "{levle}" }
 [[webhook]]
-url = "https://example.org/x"
+url = "ftp://example.org/x"
 min_level = "purple"
 [[command_hook]]
 command = ["sms-send"]
@@ -105,7 +147,7 @@ shell = true
     CHECK(e.find("agg.toml:7:13: notify.time_zone: \"Europe/Berlin\" is not a known zone") != std::string::npos);
     CHECK(e.find("agg.toml:8:14: notify.repeat_min") != std::string::npos);
     CHECK(e.find("agg.toml:9:24: notify.templates.raised: unknown placeholder {levle}") != std::string::npos);
-    CHECK(e.find("agg.toml:11:7: webhook[0].url: \"https://example.org/x\" is not http://") != std::string::npos);
+    CHECK(e.find("agg.toml:11:7: webhook[0].url: \"ftp://example.org/x\" is not http://") != std::string::npos);
     CHECK(e.find("agg.toml:12:13: webhook[0].min_level: \"purple\"") != std::string::npos);
     CHECK(e.find("agg.toml:14:12: command_hook[0].command: \"sms-send\" must be an absolute path") !=
           std::string::npos);

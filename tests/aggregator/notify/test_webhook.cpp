@@ -4,8 +4,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "aggregator/notify/webhook.hpp"
+#include "firmware/log.hpp"
+#include "tests/support/certificates.hpp"
 #include "tests/support/webhook_receiver.hpp"
 
 using namespace lookout::aggregator::notify;
@@ -34,6 +39,34 @@ bool run_until(boost::asio::io_context& io, F done) {
   }
   return done();
 }
+
+WebhookSettings https_for(int port, const std::string& ca_file, int max_attempts = 5) {
+  auto s = settings_for(port, max_attempts);
+  s.url = "https://127.0.0.1:" + std::to_string(port) + "/hook";
+  s.tls = true;
+  s.ca_file = ca_file;
+  return s;
+}
+
+/// Log lines written while it lives (then stderr again).
+class LogCapture {
+ public:
+  LogCapture() {
+    lookout::log::set_sink([this](lookout::log::Severity, std::string_view c, std::string_view m) {
+      std::lock_guard<std::mutex> g(mutex_);
+      lines_ += std::string(c) + ": " + std::string(m) + "\n";
+    });
+  }
+  ~LogCapture() { lookout::log::set_sink({}); }
+  std::string text() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string lines_;
+};
 
 }  // namespace
 
@@ -103,5 +136,85 @@ TEST_SUITE("aggregator.notify.webhook") {
     REQUIRE(got.size() == 3);
     CHECK(got[0].idempotency_key == "n-0");  // the one in flight is never dropped
     CHECK(got[2].idempotency_key == "n-4");  // the newest is kept
+  }
+
+  TEST_CASE("https - a receiver whose certificate chains to ca_file gets each notice once") {
+    lookout::test::TempDir dir;
+    const auto certs = lookout::test::make_certificates(dir, "");
+    WebhookReceiver rx({1, 0, certs.server_cert.string(), certs.server_key.string()});  // first answer 500
+    boost::asio::io_context io;
+    Webhook w(io, https_for(rx.port(), certs.ca.string()));
+    w.enqueue("n-1", R"({"id":"n-1"})");
+    w.enqueue("n-2", R"({"id":"n-2"})");
+    REQUIRE(run_until(io, [&] { return w.stats().delivered == 2; }));
+    io.run_for(std::chrono::milliseconds(300));
+    const auto all = rx.requests();
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].idempotency_key == "n-1");
+    CHECK(all[1].idempotency_key == "n-1");  // the retry of the 500, same id
+    CHECK(all[2].idempotency_key == "n-2");
+    CHECK(all[2].body == R"({"id":"n-2"})");
+    CHECK(rx.delivered().size() == 2);
+    CHECK(rx.failed_handshakes() == 0);
+  }
+
+  TEST_CASE("https - a certificate not signed by ca_file is refused and retried - the log says why") {
+    lookout::test::TempDir dir;
+    const auto ours = lookout::test::make_certificates(dir, "");
+    const auto theirs = lookout::test::make_certificates(dir, "other-");
+    WebhookReceiver rx({0, 0, theirs.server_cert.string(), theirs.server_key.string()});
+    LogCapture log;
+    boost::asio::io_context io;
+    Webhook w(io, https_for(rx.port(), ours.ca.string(), 3));
+    w.enqueue("n-1", "{}");
+    REQUIRE(run_until(io, [&] { return w.stats().given_up == 1; }));
+    CHECK(w.stats().failed_attempts == 3);  // the same backoff as any failure
+    CHECK(rx.requests().empty());
+    // (the receiver counts a refused handshake just after the client has given up on it)
+    CHECK(lookout::test::eventually([&] { return rx.failed_handshakes() == 3; }, std::chrono::seconds(2)));
+    CHECK_MESSAGE(log.text().find("notification n-1 attempt 1 of 3 failed: TLS handshake: certificate refused: "
+                                  "unable to get local issuer certificate") != std::string::npos,
+                  log.text());
+  }
+
+  TEST_CASE("https - a certificate for another host name is refused") {
+    lookout::test::TempDir dir;
+    const auto certs = lookout::test::make_certificates(dir, "", "DNS:webhooks.example.org");
+    WebhookReceiver rx({0, 0, certs.server_cert.string(), certs.server_key.string()});
+    LogCapture log;
+    boost::asio::io_context io;
+    Webhook w(io, https_for(rx.port(), certs.ca.string(), 1));
+    w.enqueue("n-1", "{}");
+    REQUIRE(run_until(io, [&] { return w.stats().given_up == 1; }));
+    CHECK(rx.requests().empty());
+    CHECK_MESSAGE(log.text().find("TLS handshake: certificate refused: IP address mismatch") != std::string::npos,
+                  log.text());
+  }
+
+  TEST_CASE("https - without ca_file the system's CAs do not trust a test CA") {
+    lookout::test::TempDir dir;
+    const auto certs = lookout::test::make_certificates(dir, "");
+    WebhookReceiver rx({0, 0, certs.server_cert.string(), certs.server_key.string()});
+    LogCapture log;
+    boost::asio::io_context io;
+    Webhook w(io, https_for(rx.port(), "", 1));
+    w.enqueue("n-1", "{}");
+    REQUIRE(run_until(io, [&] { return w.stats().given_up == 1; }));
+    CHECK(rx.requests().empty());
+    CHECK_MESSAGE(log.text().find("TLS handshake: certificate refused: ") != std::string::npos, log.text());
+  }
+
+  TEST_CASE("https - a ca_file that is not PEM stops the webhook from being made - naming the file") {
+    lookout::test::TempDir dir;
+    lookout::test::write_file(dir / "junk.pem", "not a certificate\n");
+    boost::asio::io_context io;
+    try {
+      Webhook w(io, https_for(1, (dir / "junk.pem").string()));
+      FAIL("no error");
+    } catch (const std::runtime_error& e) {
+      CHECK_MESSAGE(std::string(e.what()).find("cannot load CA certificates from " + (dir / "junk.pem").string()) !=
+                        std::string::npos,
+                    e.what());
+    }
   }
 }
