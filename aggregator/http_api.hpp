@@ -13,6 +13,7 @@
 #include "aggregator/auth.hpp"
 #include "aggregator/event_hub.hpp"
 #include "aggregator/ingest.hpp"
+#include "aggregator/notify/health.hpp"
 #include "aggregator/store.hpp"
 
 namespace lookout::aggregator {
@@ -46,6 +47,11 @@ class HttpApi {
   /// Counts a response the server made by itself (400, 413, 429) for /metrics.
   void count(int status) const { ++responses_[status]; }
 
+  /// Where the alarm-system health figures come from (notify::Dispatcher::health); without
+  /// one, /api/v1/health answers 503 and /metrics leaves them out.
+  using HealthSource = std::function<notify::HealthFigures(std::int64_t now_ms)>;
+  void health_from(HealthSource source) { health_ = std::move(source); }
+
  private:
   HttpResponse route(const HttpRequest& request, const std::string& path, std::int64_t now_ms) const;
   HttpResponse status(const Principal& who, const std::string& query, std::int64_t now_ms) const;
@@ -57,7 +63,8 @@ class HttpApi {
   HttpResponse gateways(const Principal& who) const;
   HttpResponse tokens(const Principal& who, const std::string& method, const std::vector<std::string>& parts,
                       const std::string& body, std::int64_t now_ms) const;
-  HttpResponse metrics() const;
+  HttpResponse health(const Principal& who, std::int64_t now_ms) const;
+  HttpResponse metrics(std::int64_t now_ms) const;
 
   Store& store_;
   const Ingest& ingest_;
@@ -65,6 +72,7 @@ class HttpApi {
   const Divisions& divisions_;
   EventHub& hub_;
   mutable std::map<int, std::uint64_t> responses_;  ///< by status code
+  HealthSource health_;
 };
 
 /// {"error": message} with the given status.

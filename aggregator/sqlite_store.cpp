@@ -306,9 +306,7 @@ void SqliteStore::ingest(const IngestRecord& rec) {
                      "value=excluded.value, unit=excluded.unit, ts_ms=excluded.ts_ms, quality=excluded.quality, "
                      "status=excluded.status, level=excluded.level, gateway=excluded.gateway "
                      "WHERE excluded.ts_ms >= latest.ts_ms");
-    for (std::size_t i = 0; i < b.readings.size(); ++i) {
-      const auto& r = b.readings[i];
-      const auto level = i < rec.levels.size() ? rec.levels[i] : wire::Level::normal;
+    const auto store = [&](const wire::Reading& r, wire::Level level) {
       for (Statement* s : {&row, &latest}) {
         s->bind(1, rec.gateway.enterprise)
             .bind(2, rec.gateway.site)
@@ -325,7 +323,11 @@ void SqliteStore::ingest(const IngestRecord& rec) {
       row.bind(12, static_cast<std::int64_t>(b.seq)).bind(13, rec.received_ms);
       row.run();
       latest.run();
+    };
+    for (std::size_t i = 0; i < b.readings.size(); ++i) {
+      store(b.readings[i], i < rec.levels.size() ? rec.levels[i] : wire::Level::normal);
     }
+    for (const auto& d : rec.derived) store(d.reading, d.level);
 
     Statement seen(db_,
                    "INSERT INTO gateways (enterprise, site, gateway, last_seen_ms) VALUES (?1, ?2, ?3, ?4) "
