@@ -3,6 +3,8 @@
 #include <utility>  // before Asio (debian-notes.md)
 
 #include <boost/asio.hpp>
+#include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -83,6 +85,7 @@ struct AggregatorApp::Impl {
         notifier(io, config.notify, &outbox) {
     notifier.seed(ingest.current_alarms(), utc_ms());
     api.add_metrics([this] { return notifier.metrics(); });
+    api.health_from([this](std::int64_t now_ms) { return notifier.health(now_ms); });
     desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) {
       const auto message = ingest.message_of(a);
       announce(message, &e);
@@ -140,8 +143,12 @@ struct AggregatorApp::Impl {
       }
       announce(a, nullptr);
     }
-    // One batch's changes together, so one event at a site is one grouped message.
-    notifier.on_alarms(alarms, utc_ms());
+    // One batch's changes together, so one event at a site is one grouped message. A quiet
+    // change (a backfill under way) is not news, nor a level the notifier should take as
+    // told: when the backfill ends, what still stands comes again, paging.
+    std::vector<wire::AlarmMessage> news;
+    std::copy_if(alarms.begin(), alarms.end(), std::back_inserter(news), [](const auto& a) { return a.page; });
+    notifier.on_alarms(news, utc_ms());
   }
 
   /// Once a second: communication loss; once an hour: retention.

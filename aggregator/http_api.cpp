@@ -117,6 +117,20 @@ void sample(std::string& out, const std::string& name, const std::string& labels
   out += buf;
 }
 
+/// A Prometheus label value: backslash, double quote and newline escaped.
+std::string label(const std::string& v) {
+  std::string out;
+  for (const char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 HttpResponse json_error(int status, const std::string& message) {
@@ -205,7 +219,7 @@ HttpResponse HttpApi::route(const HttpRequest& request, const std::string& path,
 
   if (path == "/metrics") {
     if (auto r = only(read, "GET")) return *r;
-    return metrics();
+    return metrics(now_ms);
   }
   const std::string& what = parts[2];
   if (what == "status" && parts.size() == 3) {
@@ -229,6 +243,10 @@ HttpResponse HttpApi::route(const HttpRequest& request, const std::string& path,
     }
     if (auto r = only(request.method == "POST", "POST")) return *r;
     return alarm_action(who, *id, parts[4], request.body, now_ms);
+  }
+  if (what == "health" && parts.size() == 3) {
+    if (auto r = only(read, "GET")) return *r;
+    return health(who, now_ms);
   }
   if (what == "gateways" && parts.size() == 3) {
     if (auto r = only(read, "GET")) return *r;
@@ -266,7 +284,29 @@ HttpResponse HttpApi::status(const Principal& who, const std::string& query, std
     if (min_level && v.level < *min_level) continue;
     points.push_back(latest_json(v));
   }
-  return ok(json{{"generated", now_ms}, {"points", points}});
+  // Sites rolled up (GB 39496 5.5.4). A site's level is from all its quantities; the
+  // quantity filter only narrows the list of quantities shown, `level` keeps sites and
+  // quantities at that level or above.
+  json sites = json::array();
+  for (const auto& s : ingest_.rollup()) {
+    if (!can_see(who, divisions_, s.enterprise, s.site)) continue;
+    if (!filter("enterprise", s.enterprise) || !filter("site", s.site)) continue;
+    if (min_level && s.level < *min_level) continue;
+    json quantities = json::array();
+    for (const auto& r : s.quantities) {
+      if (!filter("quantity", r.quantity) || (min_level && r.level < *min_level)) continue;
+      quantities.push_back(json{{"quantity", r.quantity},
+                                {"level", wire::to_string(r.level)},
+                                {"highest_point_level", wire::to_string(r.highest)},
+                                {"points", r.points}});
+    }
+    if (q.contains("quantity") && quantities.empty()) continue;
+    sites.push_back(json{{"enterprise", s.enterprise},
+                         {"site", s.site},
+                         {"level", wire::to_string(s.level)},
+                         {"quantities", std::move(quantities)}});
+  }
+  return ok(json{{"generated", now_ms}, {"sites", sites}, {"points", points}});
 }
 
 HttpResponse HttpApi::point(const Principal& who, const std::vector<std::string>& parts,
@@ -510,7 +550,20 @@ HttpResponse HttpApi::tokens(const Principal& who, const std::string& method, co
   return json_error(405, "tokens: GET or POST /api/v1/tokens, DELETE /api/v1/tokens/{id}");
 }
 
-HttpResponse HttpApi::metrics() const {
+HttpResponse HttpApi::health(const Principal& who, std::int64_t now_ms) const {
+  if (!health_) return json_error(503, "alarm-system health figures are not available");
+  auto f = health_(now_ms);
+  // What a token may not see is left out; the totals are of what is left.
+  const auto hidden = [&](const auto& x) { return !can_see(who, divisions_, x.enterprise, x.site); };
+  std::erase_if(f.sites, hidden);
+  std::erase_if(f.stale, hidden);
+  std::erase_if(f.chattering, hidden);
+  f.alarms = 0;
+  for (const auto& site : f.sites) f.alarms += site.alarms;
+  return ok(json(f));
+}
+
+HttpResponse HttpApi::metrics(std::int64_t now_ms) const {
   std::string out;
   const auto& c = ingest_.counters();
   out += "# HELP lookout_ingest_batches_total Readings batches and messages by outcome.\n";
@@ -535,6 +588,24 @@ HttpResponse HttpApi::metrics() const {
   }
   out += "# HELP lookout_event_stream_clients Clients of /api/v1/events.\n# TYPE lookout_event_stream_clients gauge\n";
   sample(out, "lookout_event_stream_clients", "", static_cast<double>(hub_.subscribers()));
+  if (health_) {
+    const auto f = health_(now_ms);
+    out += "# HELP lookout_alarm_activations Alarm activations (raises and escalations that page) in the last "
+           "10 minutes.\n# TYPE lookout_alarm_activations gauge\n";
+    sample(out, "lookout_alarm_activations", "", f.alarms);
+    for (const auto& site : f.sites) {
+      sample(out, "lookout_alarm_activations", "enterprise=\"" + label(site.enterprise) + "\",site=\"" + label(site.site) + "\"",
+             site.alarms);
+    }
+    out += "# HELP lookout_alarm_floods Sites in an alarm flood now.\n# TYPE lookout_alarm_floods gauge\n";
+    sample(out, "lookout_alarm_floods", "", f.floods());
+    out += "# HELP lookout_alarms_stale Alarms active and unacknowledged for too long.\n"
+           "# TYPE lookout_alarms_stale gauge\n";
+    sample(out, "lookout_alarms_stale", "", static_cast<double>(f.stale.size()));
+    out += "# HELP lookout_alarms_chattering Alarms chattering in the last 10 minutes.\n"
+           "# TYPE lookout_alarms_chattering gauge\n";
+    sample(out, "lookout_alarms_chattering", "", static_cast<double>(f.chattering.size()));
+  }
   if (more_metrics_) out += more_metrics_();
   return {200, "text/plain; version=0.0.4", out, {}, {}};
 }

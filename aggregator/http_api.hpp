@@ -13,6 +13,7 @@
 #include "aggregator/auth.hpp"
 #include "aggregator/event_hub.hpp"
 #include "aggregator/ingest.hpp"
+#include "aggregator/notify/health.hpp"
 #include "aggregator/store.hpp"
 
 namespace lookout::aggregator {
@@ -48,6 +49,11 @@ class HttpApi {
   /// More Prometheus text for /metrics (the notification channels' figures).
   void add_metrics(std::function<std::string()> more) { more_metrics_ = std::move(more); }
 
+  /// Where the alarm-system health figures come from (notify::Dispatcher::health); without
+  /// one, /api/v1/health answers 503 and /metrics leaves them out.
+  using HealthSource = std::function<notify::HealthFigures(std::int64_t now_ms)>;
+  void health_from(HealthSource source) { health_ = std::move(source); }
+
  private:
   HttpResponse route(const HttpRequest& request, const std::string& path, std::int64_t now_ms) const;
   HttpResponse status(const Principal& who, const std::string& query, std::int64_t now_ms) const;
@@ -59,7 +65,8 @@ class HttpApi {
   HttpResponse gateways(const Principal& who) const;
   HttpResponse tokens(const Principal& who, const std::string& method, const std::vector<std::string>& parts,
                       const std::string& body, std::int64_t now_ms) const;
-  HttpResponse metrics() const;
+  HttpResponse health(const Principal& who, std::int64_t now_ms) const;
+  HttpResponse metrics(std::int64_t now_ms) const;
 
   Store& store_;
   const Ingest& ingest_;
@@ -68,6 +75,7 @@ class HttpApi {
   EventHub& hub_;
   mutable std::map<int, std::uint64_t> responses_;  ///< by status code
   std::function<std::string()> more_metrics_;
+  HealthSource health_;
 };
 
 /// {"error": message} with the given status.

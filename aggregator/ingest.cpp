@@ -22,13 +22,33 @@ struct Ingest::Batch {
   std::vector<AlarmRecord> changes;         ///< every transition, in order
   std::map<AlarmKey, Level> level_before;   ///< each moved alarm's level when the batch began
   std::set<AlarmKey> rose;                  ///< alarms that went up at some point in it
+  std::vector<DerivedValue> derived;        ///< derived points' values, in order
 };
 
 Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) {
   for (auto& a : store_.alarms()) alarms_[a.alarm_key()] = a;
   last_alarm_id_ = store_.last_alarm_id();
-  // Points known before a restart: watched for communication loss from the first tick on.
-  for (const auto& v : store_.latest()) point_entry(v.key, v.reading.quantity, v.gateway);
+  for (const auto& v : store_.latest()) {
+    // Points known before a restart: watched for communication loss from the first tick on.
+    // A derived point is not heard from: its inputs are watched instead.
+    if (!is_derived_point(v.key)) point_entry(v.key, v.reading.quantity, v.gateway);
+    // Derived points' inputs as they last were, so that one input's next reading does not
+    // judge without the others.
+    for (const auto& d : config_.derived) {
+      if (d.enterprise != v.key.enterprise || d.site != v.key.site || !v.reading.is_valid() || v.reading.unit != "m") {
+        continue;
+      }
+      if (std::find(d.rule.inputs.begin(), d.rule.inputs.end(), v.key.point) != d.rule.inputs.end()) {
+        derived_inputs_[v.key] = *v.reading.value;
+      }
+    }
+  }
+}
+
+bool Ingest::is_derived_point(const PointKey& key) const {
+  return std::any_of(config_.derived.begin(), config_.derived.end(), [&](const DerivedPoint& d) {
+    return d.enterprise == key.enterprise && d.site == key.site && d.rule.point == key.point;
+  });
 }
 
 Ingest::PointEntry& Ingest::point_entry(const PointKey& key, const std::string& quantity,
@@ -88,20 +108,38 @@ std::vector<wire::AlarmMessage> Ingest::current_alarms() const {
 }
 
 wire::Level Ingest::site_level(std::string_view enterprise, std::string_view site) const {
-  // per quantity, per point: the highest process level
-  std::map<std::string, std::map<std::string, Level>> by_quantity;
+  for (const auto& s : rollup()) {
+    if (s.enterprise == enterprise && s.site == site) return s.level;
+  }
+  return Level::normal;
+}
+
+std::vector<SiteRollup> Ingest::rollup() const {
+  // per site, per quantity, per point: the highest process level
+  using Site = std::pair<std::string, std::string>;
+  std::map<Site, std::map<std::string, std::map<std::string, Level>>> by_site;
+  for (const auto& [k, e] : points_) by_site[{k.enterprise, k.site}][e.quantity][k.point];
   for (const auto& [k, a] : alarms_) {
-    if (k.point.enterprise != enterprise || k.point.site != site || !is_process(k.kind)) continue;
-    auto& l = by_quantity[a.quantity][k.point.point];
+    if (!is_process(k.kind)) continue;
+    auto& l = by_site[{k.point.enterprise, k.point.site}][a.quantity][k.point.point];
     l = std::max(l, a.alarm.level);
   }
-  std::vector<Level> quantities;
-  for (const auto& [q, points] : by_quantity) {
-    std::vector<Level> levels;
-    for (const auto& [p, l] : points) levels.push_back(l);
-    quantities.push_back(quantity_level(levels, config_.rollup));
+  std::vector<SiteRollup> out;
+  for (const auto& [where, quantities] : by_site) {
+    SiteRollup s{where.first, where.second, Level::normal, {}};
+    std::vector<Level> levels_of_quantities;
+    for (const auto& [q, points] : quantities) {
+      std::vector<Level> levels;
+      for (const auto& [p, l] : points) levels.push_back(l);
+      QuantityRollup r{q, quantity_level(levels, config_.rollup), Level::normal, static_cast<int>(levels.size())};
+      for (const auto l : levels) r.highest = std::max(r.highest, l);
+      levels_of_quantities.push_back(r.level);
+      s.quantities.push_back(std::move(r));
+    }
+    s.level = aggregator::site_level(levels_of_quantities);
+    out.push_back(std::move(s));
   }
-  return aggregator::site_level(quantities);
+  return out;
 }
 
 IngestResult Ingest::handle(std::string_view topic, std::string_view payload, std::int64_t received_ms) {
@@ -139,12 +177,21 @@ void Ingest::apply(Batch& batch, const PointKey& key, RuleKind kind, const std::
   batch.changes.push_back(std::move(a));
 }
 
-void Ingest::judge_derived(Batch& batch, const PointKey& input, double value, std::int64_t ts_ms) {
+void Ingest::judge_derived(Batch& batch, const PointKey& input, const wire::Reading& reading) {
   bool is_input = false;
+  const std::int64_t ts_ms = reading.ts_ms;
   for (const auto& d : config_.derived) {
     if (d.enterprise != input.enterprise || d.site != input.site) continue;
     if (std::find(d.rule.inputs.begin(), d.rule.inputs.end(), input.point) == d.rule.inputs.end()) continue;
-    if (!is_input) derived_inputs_[input] = value;
+    if (reading.unit != "m") {
+      // A pore pressure [kPa] or a head [m above the tip] is not an elevation: say so once.
+      if (warned_.insert("derived " + input.point).second) {
+        log::warn("rules", input.enterprise + "/" + input.site + " " + input.point + ": an input of derived point " +
+                               d.rule.point + " must be an elevation in m, not " + reading.unit + "; ignored");
+      }
+      return;
+    }
+    if (!is_input) derived_inputs_[input] = *reading.value;
     is_input = true;
     std::map<std::string, double> inputs;
     for (const auto& p : d.rule.inputs) {
@@ -160,8 +207,11 @@ void Ingest::judge_derived(Batch& batch, const PointKey& input, double value, st
       if (const auto it = alarms_.find({key, RuleKind::derived}); it != alarms_.end()) held = it->second.alarm.level;
     }
     held = level_of(d.rule.lines, *v, held);
-    apply(batch, key, RuleKind::derived, std::string(to_string(d.rule.kind)), held, d.rule.lines.name, v, "m",
-          ts_ms);
+    const std::string quantity(to_string(d.rule.kind));
+    apply(batch, key, RuleKind::derived, quantity, held, d.rule.lines.name, v, "m", ts_ms);
+    // Its value is a reading of the derived point: live status and history show it.
+    wire::Reading r{d.rule.point, quantity, v, "m", ts_ms, wire::Quality::good, wire::DeviceStatus::ok};
+    batch.derived.push_back({std::move(r), held});
   }
 }
 
@@ -193,7 +243,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   std::stable_sort(batch.readings.begin(), batch.readings.end(),
                    [](const wire::Reading& a, const wire::Reading& b) { return a.ts_ms < b.ts_ms; });
 
-  IngestRecord record{gw, &batch, received_ms, {}, {}, {}};
+  IngestRecord record{gw, &batch, received_ms, {}, {}, {}, {}};
   // A batch numbered past the next expected one reveals a gap; late batches fill it later.
   const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
   auto known = max_seq_.find(gw_id);
@@ -224,7 +274,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
       apply(work, key, RuleKind::comm_loss, r.quantity, j.level, j.rule.empty() ? "comm" : j.rule, std::nullopt, "",
             received_ms);
     }
-    if (ev.in_order && r.is_valid()) judge_derived(work, key, *r.value, r.ts_ms);
+    if (ev.in_order && r.is_valid()) judge_derived(work, key, r);
     // The level stored with the reading: the highest process alarm of the point after it.
     Level level = Level::normal;
     for (const RuleKind kind : {RuleKind::threshold, RuleKind::rate, RuleKind::tangent_angle, RuleKind::accumulation}) {
@@ -237,18 +287,26 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
     }
     record.levels.push_back(level);
   }
-  // An alarm that rose and fell back inside a backfill is history, not news: it is kept with
-  // its events but marked so that notifications skip it.
+  // A backfill is history until it ends: its changes are kept with their events, marked
+  // quiet so that notifications skip them; what still stands when it ends pages then.
+  std::vector<wire::AlarmMessage> ended;
   if (batch.backfill) {
-    const auto rose_and_fell = [&](const AlarmKey& k) {
-      return work.rose.contains(k) && work.changed.at(k).alarm.level <= work.level_before.at(k);
-    };
-    for (auto& a : work.changes) a.quiet = rose_and_fell(a.alarm_key());
-    for (auto& [k, a] : work.changed) a.quiet = rose_and_fell(k);
+    for (auto& a : work.changes) a.quiet = true;
+    for (auto& [k, a] : work.changed) a.quiet = true;
+  } else if (backfills_.contains(gw_id)) {
+    ended = end_backfill(gw_id);
   }
   record.alarm_changes = work.changes;
+  record.derived = std::move(work.derived);
   store_.ingest(record);  // throws before anything is counted or changed if the database refuses
+  if (batch.backfill) {
+    auto& run = backfills_[gw_id];
+    for (const auto& [k, l] : work.level_before) run.level_before.emplace(k, l);
+    run.rose.insert(work.rose.begin(), work.rose.end());
+    run.last_ms = received_ms;
+  }
   for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
+  result.alarms = std::move(ended);  // the backfill's end comes before this batch's news
   for (const auto& a : work.changes) result.alarms.push_back(to_message(a));
   max_seq_[gw_id] = std::max(max_seq.value_or(0), batch.seq);
   ++counters_.accepted;
@@ -293,7 +351,33 @@ IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_v
   return result;
 }
 
+std::vector<wire::AlarmMessage> Ingest::end_backfill(const GatewayId& gateway) {
+  std::vector<wire::AlarmMessage> out;
+  const auto it = backfills_.find(gateway);
+  if (it == backfills_.end()) return out;
+  for (const auto& [k, before] : it->second.level_before) {
+    const auto a = alarms_.find(k);
+    if (a == alarms_.end()) continue;
+    const Level now = a->second.alarm.level;
+    const bool rose_and_fell = it->second.rose.contains(k) && now <= before;
+    if (now == before || rose_and_fell) continue;
+    a->second.quiet = false;  // it stands: news now
+    out.push_back(to_message(a->second));
+  }
+  backfills_.erase(it);
+  return out;
+}
+
 std::vector<wire::AlarmMessage> Ingest::tick(std::int64_t now_ms) {
+  std::vector<wire::AlarmMessage> ended;
+  std::vector<GatewayId> silent;
+  for (const auto& [gw, run] : backfills_) {
+    if (now_ms - run.last_ms >= BACKFILL_END_MS) silent.push_back(gw);
+  }
+  for (const auto& gw : silent) {
+    auto e = end_backfill(gw);
+    ended.insert(ended.end(), e.begin(), e.end());
+  }
   Batch work;
   for (auto& [key, e] : points_) {
     // Known from before a restart, not heard since: the silence is counted from now.
@@ -304,7 +388,7 @@ std::vector<wire::AlarmMessage> Ingest::tick(std::int64_t now_ms) {
   }
   store_.record_alarms(work.changes);
   for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);
-  std::vector<wire::AlarmMessage> out;
+  std::vector<wire::AlarmMessage> out = std::move(ended);
   for (const auto& a : work.changes) out.push_back(to_message(a));
   return out;
 }

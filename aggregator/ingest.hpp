@@ -25,6 +25,22 @@ struct IngestResult {
   std::vector<wire::AlarmMessage> alarms;     ///< to publish, retained, in order; page = false: do not notify
 };
 
+/// One quantity of a site, rolled up from its points (GB 39496 5.5.4).
+struct QuantityRollup {
+  std::string quantity;
+  wire::Level level = wire::Level::normal;    ///< after the roll-up counts
+  wire::Level highest = wire::Level::normal;  ///< the highest single point's level
+  int points = 0;                             ///< points of the quantity at the site
+};
+
+/// A site's level from its quantities', each from its points' process alarms.
+struct SiteRollup {
+  std::string enterprise;
+  std::string site;
+  wire::Level level = wire::Level::normal;
+  std::vector<QuantityRollup> quantities;  ///< by quantity name
+};
+
 struct IngestCounters {
   std::uint64_t accepted = 0;
   std::uint64_t duplicates = 0;
@@ -41,13 +57,18 @@ struct LatchResetResult {
   std::optional<AlarmEvent> event;         ///< with `who`: the audit event recorded
 };
 
+/// A gateway's backfill ends with its first live batch, or when no backfilled batch has come
+/// from it for this long [ms].
+constexpr std::int64_t BACKFILL_END_MS = 10'000;
+
 class Ingest {
  public:
   /// Loads the alarm states kept in `store`, so alarms (and latches) survive restarts.
   Ingest(const AggregatorConfig& config, Store& store);
 
   IngestResult handle(std::string_view topic, std::string_view payload, std::int64_t received_ms);
-  /// Judges communication loss at `now_ms` [ms UTC, aggregator's clock]; returns the changes.
+  /// Judges communication loss at `now_ms` [ms UTC, aggregator's clock], and ends the
+  /// backfills that have been silent for BACKFILL_END_MS; returns the changes.
   std::vector<wire::AlarmMessage> tick(std::int64_t now_ms);
   /// A person resets a latched alarm (a methane power cut) of a point's threshold rule.
   /// With `who` (a person, via the HTTP API) the change is audited as `latch_reset` with
@@ -61,6 +82,9 @@ class Ingest {
   /// A site's level (GB 39496 5.5.4): each quantity rolled up from its points' process
   /// alarms (threshold, rate, tangent angle, accumulation, derived), then the highest.
   wire::Level site_level(std::string_view enterprise, std::string_view site) const;
+  /// Every site known (by its points or alarms), rolled up as site_level() does, in
+  /// (enterprise, site) order.
+  std::vector<SiteRollup> rollup() const;
 
   /// The alarms as they stand, by point and rule kind: what people act on (alarm_desk.hpp). Whoever
   /// changes one stores it first.
@@ -77,6 +101,17 @@ class Ingest {
     PointState state;
   };
   struct Batch;  // the working state of one batch
+  /// A gateway's run of backfilled batches: its alarm changes are stored and published as
+  /// they come, but none pages until the run ends; then an alarm that stands at another
+  /// level than before the run pages, unless it rose and came back down within it.
+  struct BackfillRun {
+    std::map<AlarmKey, Level> level_before;  ///< each moved alarm's level when the run began
+    std::set<AlarmKey> rose;                 ///< alarms that went up at some point in it
+    std::int64_t last_ms = 0;                ///< [ms UTC] when its last batch arrived
+  };
+  using GatewayId = std::tuple<std::string, std::string, std::string>;
+  /// The run's end: the messages that page, the alarms as they stand now.
+  std::vector<wire::AlarmMessage> end_backfill(const GatewayId& gateway);
 
   IngestResult handle_readings(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
   IngestResult handle_status(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
@@ -84,7 +119,11 @@ class Ingest {
   /// Applies a level to the alarm (key, kind); records the change in `batch` when it moves.
   void apply(Batch& batch, const PointKey& key, RuleKind kind, const std::string& quantity, Level level,
              const std::string& rule, std::optional<double> value, const std::string& unit, std::int64_t ts_ms);
-  void judge_derived(Batch& batch, const PointKey& input, double value, std::int64_t ts_ms);
+  /// Every derived point with `input` among its inputs, judged on the input's new value,
+  /// which counts only in metres (an elevation).
+  void judge_derived(Batch& batch, const PointKey& input, const wire::Reading& reading);
+  /// True when `key` is a `[[derived]]` point: computed here, never heard from a gateway.
+  bool is_derived_point(const PointKey& key) const;
   wire::AlarmMessage to_message(const AlarmRecord& a) const;
 
   const AggregatorConfig& config_;
@@ -93,7 +132,8 @@ class Ingest {
   std::map<PointKey, PointEntry> points_;
   std::map<PointKey, double> derived_inputs_;  ///< [m] latest valid value of each derived rule's inputs
   std::map<PointKey, Level> derived_judged_;   ///< per derived point: its hysteresis state
-  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> max_seq_;
+  std::map<GatewayId, std::uint64_t> max_seq_;
+  std::map<GatewayId, BackfillRun> backfills_;  ///< runs under way
   std::set<std::string> warned_;  ///< one log line per point for a unit mismatch
   IngestCounters counters_;
   std::int64_t last_alarm_id_ = 0;  ///< ids are never reused, across restarts too

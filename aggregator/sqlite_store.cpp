@@ -91,11 +91,14 @@ CREATE TABLE tokens (
   created_ms INTEGER NOT NULL, revoked_ms INTEGER NOT NULL DEFAULT 0
 );
 )sql",
-    // 4: taken by the aggregator branch (status roll-up, readings index); this placeholder
-    // stands in for it on the notify-finish branch and goes when the two are merged.
+    // ---- 4: readings by point and time, for paging and retention ----------
+    // A point's readings page through this index in (ts_ms, rowid) order, and retention
+    // summarises and deletes point by point through it, instead of scanning the table.
+    // Cost measured by tools/bench/readings_bench.cpp (docs/operations.md "History size").
     R"sql(
-SELECT 1;
+CREATE INDEX readings_by_point_time ON readings (enterprise, site, point, ts_ms);
 )sql",
+    // ---- end of 4 ------------------------------------------------------------------------
     // ---- 5: notifications (aggregator/notify/outbox.hpp) --------------------------------
     // Notices not yet delivered, per channel, so they survive a restart.
     R"sql(
@@ -314,9 +317,7 @@ void SqliteStore::ingest(const IngestRecord& rec) {
                      "value=excluded.value, unit=excluded.unit, ts_ms=excluded.ts_ms, quality=excluded.quality, "
                      "status=excluded.status, level=excluded.level, gateway=excluded.gateway "
                      "WHERE excluded.ts_ms >= latest.ts_ms");
-    for (std::size_t i = 0; i < b.readings.size(); ++i) {
-      const auto& r = b.readings[i];
-      const auto level = i < rec.levels.size() ? rec.levels[i] : wire::Level::normal;
+    const auto store = [&](const wire::Reading& r, wire::Level level) {
       for (Statement* s : {&row, &latest}) {
         s->bind(1, rec.gateway.enterprise)
             .bind(2, rec.gateway.site)
@@ -333,7 +334,11 @@ void SqliteStore::ingest(const IngestRecord& rec) {
       row.bind(12, static_cast<std::int64_t>(b.seq)).bind(13, rec.received_ms);
       row.run();
       latest.run();
+    };
+    for (std::size_t i = 0; i < b.readings.size(); ++i) {
+      store(b.readings[i], i < rec.levels.size() ? rec.levels[i] : wire::Level::normal);
     }
+    for (const auto& d : rec.derived) store(d.reading, d.level);
 
     Statement seen(db_,
                    "INSERT INTO gateways (enterprise, site, gateway, last_seen_ms) VALUES (?1, ?2, ?3, ?4) "
@@ -417,6 +422,13 @@ std::vector<SequenceGap> SqliteStore::sequence_gaps() {
 PruneResult SqliteStore::prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) {
   PruneResult r;
   const std::int64_t raw_cutoff = now_ms - raw_keep_ms;
+  // Every point that ever had a reading is in `latest`: point by point, through
+  // readings_by_point_time, only the old rows are read.
+  std::vector<PointKey> points;
+  {
+    Statement all(db_, "SELECT enterprise, site, point FROM latest");
+    while (all.step()) points.push_back({all.text(0), all.text(1), all.text(2)});
+  }
   exec("BEGIN IMMEDIATE");
   try {
     // Valid values only: a bad reading has no value to summarise. An hour cut by the
@@ -424,18 +436,23 @@ PruneResult SqliteStore::prune(std::int64_t now_ms, std::int64_t raw_keep_ms, st
     Statement summarise(db_,
                         "INSERT INTO readings_hourly (enterprise, site, point, quantity, unit, hour_ms, n, v_min, "
                         "v_max, v_sum) SELECT enterprise, site, point, quantity, unit, (ts_ms / 3600000) * 3600000 "
-                        "AS h, COUNT(*), MIN(value), MAX(value), SUM(value) FROM readings WHERE ts_ms < ?1 AND "
-                        "value IS NOT NULL AND quality != 'bad' GROUP BY enterprise, site, point, h "
+                        "AS h, COUNT(*), MIN(value), MAX(value), SUM(value) FROM readings INDEXED BY "
+                        "readings_by_point_time WHERE enterprise=?1 AND site=?2 AND point=?3 AND ts_ms < ?4 AND "
+                        "value IS NOT NULL AND quality != 'bad' GROUP BY h "
                         "ON CONFLICT (enterprise, site, point, hour_ms) DO UPDATE SET n = n + excluded.n, "
                         "v_min = MIN(v_min, excluded.v_min), v_max = MAX(v_max, excluded.v_max), "
                         "v_sum = v_sum + excluded.v_sum");
-    summarise.bind(1, raw_cutoff);
-    summarise.run();
-    r.hours_summarised = sqlite3_changes(db_);
-    Statement drop_raw(db_, "DELETE FROM readings WHERE ts_ms < ?1");
-    drop_raw.bind(1, raw_cutoff);
-    drop_raw.run();
-    r.readings_deleted = sqlite3_changes(db_);
+    Statement drop_raw(db_,
+                       "DELETE FROM readings INDEXED BY readings_by_point_time WHERE enterprise=?1 AND site=?2 AND "
+                       "point=?3 AND ts_ms < ?4");
+    for (const auto& p : points) {
+      summarise.bind(1, p.enterprise).bind(2, p.site).bind(3, p.point).bind(4, raw_cutoff);
+      summarise.run();
+      r.hours_summarised += sqlite3_changes(db_);
+      drop_raw.bind(1, p.enterprise).bind(2, p.site).bind(3, p.point).bind(4, raw_cutoff);
+      drop_raw.run();
+      r.readings_deleted += sqlite3_changes(db_);
+    }
     Statement drop_hourly(db_, "DELETE FROM readings_hourly WHERE hour_ms + 3600000 <= ?1");
     drop_hourly.bind(1, now_ms - hourly_keep_ms);
     drop_hourly.run();
@@ -568,11 +585,11 @@ std::vector<std::int64_t> SqliteStore::alarm_ids(std::int64_t from_ms, std::int6
 
 std::vector<ReadingRow> SqliteStore::readings(const PointKey& point, std::int64_t from_ms, std::int64_t to_ms,
                                               std::int64_t after_ts_ms, std::int64_t after_row, int limit) {
-  // No index on (point, time) by design (design.md "History at scale"): this scans.
+  // Through readings_by_point_time (migration 4): the cursor's time bounds the seek.
   Statement s(db_,
               "SELECT quantity, value, unit, ts_ms, quality, status, level, gateway, received_ms, rowid "
-              "FROM readings WHERE enterprise=?1 AND site=?2 AND point=?3 AND ts_ms BETWEEN ?4 AND ?5 "
-              "AND (ts_ms, rowid) > (?6, ?7) ORDER BY ts_ms, rowid LIMIT ?8");
+              "FROM readings INDEXED BY readings_by_point_time WHERE enterprise=?1 AND site=?2 AND point=?3 "
+              "AND ts_ms BETWEEN max(?4, ?6) AND ?5 AND (ts_ms, rowid) > (?6, ?7) ORDER BY ts_ms, rowid LIMIT ?8");
   s.bind(1, point.enterprise)
       .bind(2, point.site)
       .bind(3, point.point)

@@ -77,6 +77,13 @@ struct PruneResult {
   std::int64_t hours_deleted = 0;
 };
 
+/// A derived point's value (rules/derived.hpp) that a batch's reading gave: stored as a
+/// reading of that point (at the batch's enterprise and site), with its level.
+struct DerivedValue {
+  wire::Reading reading;  ///< point: the derived point's id; quantity: its kind; unit "m"
+  wire::Level level = wire::Level::normal;
+};
+
 /// One accepted batch and everything it changed, written in one transaction.
 struct IngestRecord {
   wire::GatewayAddress gateway;
@@ -85,6 +92,7 @@ struct IngestRecord {
   std::vector<wire::Level> levels;        ///< per reading: the point's level after it
   std::vector<AlarmRecord> alarm_changes;  ///< the alarms it moved, in order
   std::vector<SequenceGap> gaps;           ///< sequence gaps this batch revealed
+  std::vector<DerivedValue> derived;       ///< derived points' values, in order
 };
 
 /// One line of an alarm's audit trail: who moved it, when, why, from what to what.

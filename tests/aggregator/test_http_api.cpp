@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "aggregator/alarm_desk.hpp"
@@ -9,6 +11,7 @@
 
 using namespace lookout::aggregator;
 using lookout::test::TempDir;
+using lookout::wire::Level;
 using nlohmann::json;
 
 namespace {
@@ -34,8 +37,9 @@ struct World {
   std::int64_t mine_alarm = 0;
   std::int64_t chem_alarm = 0;
 
-  World() {
+  explicit World(const std::function<void(AggregatorConfig&)>& setup = nullptr) {
     cfg.database = dir / "lookout.db";
+    if (setup) setup(cfg);
     store = std::make_unique<SqliteStore>(cfg.database);
     ingest = std::make_unique<Ingest>(cfg, *store);
     desk = std::make_unique<AlarmDesk>(*ingest, *store);
@@ -125,6 +129,145 @@ TEST_SUITE("aggregator.http_api") {
     const auto bad = w.call("GET", "/api/v1/status?level=%ff", "engineer");
     CHECK(bad.status == 400);
     CHECK(json::parse(bad.body)["error"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos);
+  }
+
+  TEST_CASE("alarm-system health over HTTP and in metrics - within the token's scope") {
+    World w;
+    lookout::aggregator::notify::HealthMonitor monitor;
+    CHECK(w.call("GET", "/api/v1/health", "engineer").status == 503);  // no source yet
+    w.api->health_from([&](std::int64_t now) { return monitor.figures(now); });
+    // GIVEN both alarms raised, and the mine's methane alarm chattering: raised 3 times in a minute
+    for (auto a : w.ingest->current_alarms()) monitor.record(a, T0);
+    for (auto a : w.ingest->current_alarms()) {
+      if (a.enterprise != "xj-mine") continue;
+      for (int i = 1; i <= 2; ++i) {
+        auto clear = a;
+        clear.level = Level::normal;
+        monitor.record(clear, T0 + i * 1000);
+        monitor.record(a, T0 + i * 1000 + 500);
+      }
+    }
+    // THEN an engineer sees 4 activations at two sites, one chattering alarm
+    auto h = w.get("/api/v1/health", "engineer");
+    CHECK(h["window_ms"] == 600000);
+    CHECK(h["alarms"] == 4);
+    CHECK(h["floods"] == 0);
+    CHECK(h["sites"].size() == 2);
+    REQUIRE(h["chattering"].size() == 1);
+    CHECK(h["chattering"][0]["point"] == "ch4-1.ch4");
+    CHECK(h["stale"].empty());
+    // AND a Changsha regulator only the chemical plant's figures
+    h = w.get("/api/v1/health", "regulator4301");
+    CHECK(h["alarms"] == 1);
+    REQUIRE(h["sites"].size() == 1);
+    CHECK(h["sites"][0]["enterprise"] == "xj-chem");
+    CHECK(h["chattering"].empty());
+    CHECK(w.call("GET", "/api/v1/health", "").status == 401);
+    CHECK(w.call("POST", "/api/v1/health", "admin").status == 405);
+    // AND a day later the methane alarm, still unacknowledged, is stale
+    const auto later = w.api->handle({"GET", "/api/v1/health", "Bearer secret-officerxj-mine", ""}, T0 + 90'000'000);
+    REQUIRE(later.status == 200);
+    h = json::parse(later.body);
+    CHECK(h["alarms"] == 0);
+    REQUIRE(h["stale"].size() == 1);
+    CHECK(h["stale"][0]["point"] == "ch4-1.ch4");
+    // AND /metrics carries the same figures
+    const auto m = w.call("GET", "/metrics", "engineer");
+    REQUIRE(m.status == 200);
+    CHECK(m.body.find("\nlookout_alarm_activations 4\n") != std::string::npos);
+    CHECK(m.body.find("lookout_alarm_activations{enterprise=\"xj-mine\",site=\"mine-1\"} 3\n") != std::string::npos);
+    CHECK(m.body.find("\nlookout_alarm_floods 0\n") != std::string::npos);
+    CHECK(m.body.find("\nlookout_alarms_stale 0\n") != std::string::npos);
+    CHECK(m.body.find("\nlookout_alarms_chattering 1\n") != std::string::npos);
+  }
+
+  TEST_CASE("a derived point's value is in status - in its point - and in its readings") {
+    World w([](AggregatorConfig& c) {
+      DerivedRule rule{"dam.freeboard", DerivedKind::freeboard, {"rl-1.level"}, 250.0, 0,
+                       derived_lines(DerivedKind::freeboard, 0.7)};
+      c.derived.push_back({"xj-mine", "mine-1", rule});
+    });
+    // GIVEN the reservoir at 248 m, then at 249.5 m (crest 250 m, design minimum 0.7 m)
+    w.ingest->handle("lookout/v1/xj-mine/mine-1/gw-1/up/readings",
+                     batch("gw-1", 7, "rl-1.level", "water_level", "m", 248.0, T0 + 7000), T0 + 7000);
+    w.ingest->handle("lookout/v1/xj-mine/mine-1/gw-1/up/readings",
+                     batch("gw-1", 8, "rl-1.level", "water_level", "m", 249.5, T0 + 8000), T0 + 8000);
+    // THEN status shows the freeboard, 0.5 m, red
+    json found;
+    const auto status = w.get("/api/v1/status?quantity=freeboard", "regulator4302");
+    for (const auto& p : status["points"]) {
+      if (p["point"] == "dam.freeboard") found = p;
+    }
+    REQUIRE(!found.is_null());
+    CHECK(found["value"].get<double>() == doctest::Approx(0.5));
+    CHECK(found["unit"] == "m");
+    CHECK(found["level"] == "red");
+    CHECK(found["ts"] == T0 + 8000);
+    // AND its point, with its derived alarm
+    const auto p = w.get("/api/v1/points/xj-mine/mine-1/dam.freeboard", "regulator4302");
+    CHECK(p["value"].get<double>() == doctest::Approx(0.5));
+    REQUIRE(p["alarms"].size() == 1);
+    CHECK(p["alarms"][0]["kind"] == "derived");
+    CHECK(p["alarms"][0]["level"] == "red");
+    // AND its history: 2.0 m then 0.5 m
+    const auto h = w.get("/api/v1/points/xj-mine/mine-1/dam.freeboard/readings", "regulator4302")["readings"];
+    REQUIRE(h.size() == 2);
+    CHECK(h[0]["value"].get<double>() == doctest::Approx(2.0));
+    CHECK(h[0]["level"] == "normal");
+    CHECK(h[1]["value"].get<double>() == doctest::Approx(0.5));
+    CHECK(h[1]["level"] == "red");
+    // AND the site rolls it up as the quantity freeboard
+    const auto sites = w.get("/api/v1/status?site=mine-1&quantity=freeboard", "engineer")["sites"];
+    REQUIRE(sites.size() == 1);
+    CHECK(sites[0]["level"] == "red");
+    CHECK(sites[0]["quantities"][0]["level"] == "red");
+  }
+
+  TEST_CASE("status rolls up each site and quantity - two orange points make the quantity red") {
+    World w;
+    // GIVEN a second H2S point at the chemical plant, orange like the first
+    w.ingest->handle("lookout/v1/xj-chem/plant-1/gw-9/up/readings", batch("gw-9", 2, "gd-2.gas", "h2s", "ppm", 8, T0),
+                     T0);
+    const auto site_of = [](const json& sites, const std::string& site) {
+      for (const auto& s : sites) {
+        if (s["site"] == site) return s;
+      }
+      return json(nullptr);
+    };
+    auto sites = w.get("/api/v1/status", "engineer")["sites"];
+    REQUIRE(sites.size() == 2);
+    // THEN H2S is red by the roll-up (GB 39496 5.5.4), though no point is, and so is the plant
+    const auto plant = site_of(sites, "plant-1");
+    REQUIRE(!plant.is_null());
+    CHECK(plant["enterprise"] == "xj-chem");
+    CHECK(plant["level"] == "red");
+    REQUIRE(plant["quantities"].size() == 1);
+    CHECK(plant["quantities"][0]["quantity"] == "h2s");
+    CHECK(plant["quantities"][0]["level"] == "red");
+    CHECK(plant["quantities"][0]["highest_point_level"] == "orange");
+    CHECK(plant["quantities"][0]["points"] == 2);
+    // AND the mine is orange from methane; its temperature point, with no rule, is normal
+    const auto mine = site_of(sites, "mine-1");
+    REQUIRE(!mine.is_null());
+    CHECK(mine["level"] == "orange");
+    REQUIRE(mine["quantities"].size() == 2);
+    CHECK(mine["quantities"][0]["quantity"] == "methane");
+    CHECK(mine["quantities"][0]["level"] == "orange");
+    CHECK(mine["quantities"][1]["quantity"] == "temperature");
+    CHECK(mine["quantities"][1]["level"] == "normal");
+    // AND the filters and scopes apply to sites as to points
+    CHECK(enterprises_in(w.get("/api/v1/status", "regulator4302")["sites"]) == std::set<std::string>{"xj-mine"});
+    CHECK(enterprises_in(w.get("/api/v1/status", "officerxj-chem")["sites"]) == std::set<std::string>{"xj-chem"});
+    sites = w.get("/api/v1/status?level=red", "engineer")["sites"];
+    REQUIRE(sites.size() == 1);
+    CHECK(sites[0]["site"] == "plant-1");
+    sites = w.get("/api/v1/status?quantity=temperature", "engineer")["sites"];
+    REQUIRE(sites.size() == 1);
+    CHECK(sites[0]["level"] == "orange");  // the site's level is from all its quantities
+    REQUIRE(sites[0]["quantities"].size() == 1);
+    CHECK(sites[0]["quantities"][0]["quantity"] == "temperature");
+    CHECK(w.get("/api/v1/status?site=nowhere", "engineer")["sites"].empty());
+    CHECK(w.get("/api/v1/status?enterprise=xj-chem", "regulator4302")["sites"].empty());
   }
 
   TEST_CASE("another's point and alarm do not exist for a token - actions it may not take are 403") {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "aggregator/ingest.hpp"
@@ -232,15 +234,68 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(!r.alarms[1].page);
     // AND the latest value is the newest measurement
     CHECK(*store.latest()[0].reading.value == 2);
-    // WHEN a backfill ends with the alarm still up THEN it pages
+    // WHEN the next backfilled batch leaves the alarm up THEN nothing pages yet: the backfill goes on
     r = ingest.handle(TOPIC, readings(2, {{"gd-1.gas", "h2s", 20, "ppm", T0 + 3000}}, true), T0 + 61'000);
     REQUIRE(r.alarms.size() == 1);
     CHECK(r.alarms[0].level == Level::red);
-    CHECK(r.alarms[0].page);
-    // AND a live batch always pages
+    CHECK(!r.alarms[0].page);
+    // WHEN the first live batch comes THEN the backfill has ended with the alarm up: that
+    // pages first, then the live batch's own change
     r = ingest.handle(TOPIC, readings(3, {{"gd-1.gas", "h2s", 1, "ppm", T0 + 4000}}), T0 + 62'000);
-    REQUIRE(r.alarms.size() == 1);
+    REQUIRE(r.alarms.size() == 2);
+    CHECK(r.alarms[0].level == Level::red);
     CHECK(r.alarms[0].page);
+    CHECK(r.alarms[1].level == Level::normal);
+    CHECK(r.alarms[1].page);
+  }
+
+  TEST_CASE("an alarm that rose in one backfilled batch and cleared in a later one does not page") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    // GIVEN H2S at 1 ppm, live
+    ingest.handle(TOPIC, readings(1, {{"gd-1.gas", "h2s", 1, "ppm", T0}}), T0);
+    // WHEN the outbox brings 9 ppm in one batch and 1 ppm in the next
+    auto r = ingest.handle(TOPIC, readings(2, {{"gd-1.gas", "h2s", 9, "ppm", T0 + 1000}}, true), T0 + 60'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].level == Level::orange);
+    CHECK(!r.alarms[0].page);
+    const auto id = r.alarms[0].id;
+    r = ingest.handle(TOPIC, readings(3, {{"gd-1.gas", "h2s", 1, "ppm", T0 + 2000}}, true), T0 + 60'100);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].level == Level::normal);
+    CHECK(!r.alarms[0].page);
+    // THEN neither the live batch after it nor the backfill's end pages anything
+    r = ingest.handle(TOPIC, readings(4, {{"gd-1.gas", "h2s", 1, "ppm", T0 + 61'000}}), T0 + 61'000);
+    CHECK(r.alarms.empty());
+    for (const auto& a : ingest.tick(T0 + 120'000)) CHECK(a.kind == "comm_loss");  // silence, a minute on
+    // AND the alarm is in the history with its audit trail, marked as not paged
+    const auto events = store.alarm_events(id);
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].action == "raised");
+    CHECK(events[0].to_level == Level::orange);
+    CHECK(events[0].ts_ms == T0 + 1000);
+    CHECK(events[0].quiet);
+    CHECK(events[1].to_level == Level::normal);
+    CHECK(events[1].quiet);
+  }
+
+  TEST_CASE("an alarm still up when a backfill falls silent pages after BACKFILL_END_MS") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    auto r = ingest.handle(TOPIC, readings(1, {{"gd-1.gas", "h2s", 20, "ppm", T0}}, true), T0 + 60'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(!r.alarms[0].page);
+    CHECK(ingest.tick(T0 + 60'000 + BACKFILL_END_MS - 1).empty());
+    const auto t = ingest.tick(T0 + 60'000 + BACKFILL_END_MS);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0].level == Level::red);
+    CHECK(t[0].page);
+    CHECK(t[0].id == r.alarms[0].id);
+    CHECK(ingest.tick(T0 + 60'000 + 2 * BACKFILL_END_MS).empty());  // once
   }
 
   TEST_CASE("communication loss after silence - cleared by the next reading - kept apart from the process alarm") {
@@ -343,6 +398,35 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(derived->quantity == "freeboard");
     CHECK(*derived->value == doctest::Approx(0.5));
     CHECK(derived->unit == "m");
+    // AND its values are readings of the derived point: latest value and history
+    const PointKey key{"xj-mine", "mine-1", "dam.freeboard"};
+    std::optional<LatestValue> latest;
+    for (const auto& v : store.latest()) {
+      if (v.key == key) latest = v;
+    }
+    REQUIRE(latest.has_value());
+    CHECK(latest->reading.quantity == "freeboard");
+    CHECK(*latest->reading.value == doctest::Approx(0.5));
+    CHECK(latest->reading.unit == "m");
+    CHECK(latest->reading.ts_ms == T0 + 3'600'000);
+    CHECK(latest->level == Level::red);
+    const auto history = store.readings(key, 0, T0 + 3'600'000, std::numeric_limits<std::int64_t>::min(), 0, 10);
+    REQUIRE(history.size() == 2);
+    CHECK(*history[0].reading.value == doctest::Approx(2.0));
+    CHECK(history[0].level == Level::normal);
+    CHECK(*history[1].reading.value == doctest::Approx(0.5));
+    CHECK(history[1].level == Level::red);
+    // AND an input in another unit than m is no elevation: ignored, the value stays
+    r = ingest.handle(TOPIC, readings(3, {{"rl-1.level", "water_level", 10.0, "kPa", T0 + 3'700'000}}),
+                      T0 + 3'700'000);
+    for (const auto& a : r.alarms) CHECK(a.kind != "derived");
+    CHECK(store.readings(key, 0, T0 + 4'000'000, std::numeric_limits<std::int64_t>::min(), 0, 10).size() == 2);
+    // AND after a restart the derived point is not watched for silence: its input is
+    Ingest again(cfg, store);
+    again.tick(T0 + 3'700'000);
+    const auto lost = again.tick(T0 + 90'000'000);
+    REQUIRE(lost.size() == 1);
+    CHECK(lost[0].point == "rl-1.level");
   }
 
   TEST_CASE("a latch reset is refused while methane is still over the restore value") {

@@ -29,7 +29,7 @@ void store_series(SqliteStore& store, std::uint64_t seq, std::int64_t from_ms, i
   // and one bad reading that has nothing to summarise
   b.readings.push_back({"rl-1.level", "water_level", std::nullopt, "m", from_ms + 1, lookout::wire::Quality::bad,
                         lookout::wire::DeviceStatus::offline});
-  IngestRecord rec{GW, &b, from_ms, std::vector<Level>(b.readings.size(), Level::normal), {}, {}};
+  IngestRecord rec{GW, &b, from_ms, std::vector<Level>(b.readings.size(), Level::normal), {}, {}, {}};
   store.ingest(rec);
 }
 
@@ -178,5 +178,25 @@ PRAGMA user_version = 1;
     CHECK(all[0].alarm.level == Level::yellow);
     CHECK(all[1].kind == RuleKind::threshold);
     CHECK(count_rows(dir / "kinds.db", "SELECT COUNT(*) FROM alarm_events WHERE quiet = 1") == 1);
+  }
+
+  TEST_CASE("schema 4: a point's readings page and are pruned through the point-and-time index") {
+    TempDir dir;
+    const auto db = dir / "index.db";
+    { SqliteStore store(db); }
+    CHECK(SqliteStore::schema_version() == 4);
+    CHECK(count_rows(db, "PRAGMA user_version") == 4);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                         "'readings_by_point_time' AND sql LIKE '%(enterprise, site, point, ts_ms)%'") == 1);
+    // WHEN the index is gone (a damaged or hand-edited database) THEN paging says so, not scans
+    {
+      SqliteStore store(db);
+      sqlite3* raw = nullptr;
+      REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+      REQUIRE(sqlite3_exec(raw, "DROP INDEX readings_by_point_time", nullptr, nullptr, nullptr) == SQLITE_OK);
+      sqlite3_close(raw);
+      CHECK_THROWS_WITH_AS(store.readings({"e", "s", "p"}, 0, 1, 0, 0, 10), doctest::Contains("readings_by_point_time"),
+                           std::runtime_error);
+    }
   }
 }

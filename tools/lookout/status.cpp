@@ -1,8 +1,10 @@
-// lookout status: every point's latest value, quality and level, as a table.
+// lookout status: each site's level rolled up from its quantities, then every point's
+// latest value, quality, level and the rule kinds of its standing alarms, as tables.
 
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,26 @@
 #include "tools/lookout/net.hpp"
 
 namespace lookout::cli {
+namespace {
+
+/// GET `path` as JSON; prints why and returns null when it fails.
+nlohmann::json get_json(const std::string& api, const std::string& path, const std::string& token) {
+  std::string body;
+  const int code = http_get(parse_host_port(api), path, body, token);
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (code != 200 || j.is_discarded()) {
+    std::cerr << "lookout status: " << api << path << " answered " << code << ": " << body << "\n";
+    return nullptr;
+  }
+  return j;
+}
+
+std::string text(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
 
 int status(const Args& args) {
   std::string api = "127.0.0.1:8080";
@@ -32,23 +54,39 @@ int status(const Args& args) {
     }
   }
   try {
-    std::string body;
-    const int code = http_get(parse_host_port(api), "/api/v1/status", body, token);
-    const auto j = nlohmann::json::parse(body, nullptr, false);
-    if (code != 200 || j.is_discarded()) {
-      std::cerr << "lookout status: " << api << " answered " << code << ": " << body << "\n";
-      return 1;
+    const auto j = get_json(api, "/api/v1/status", token);
+    if (j.is_null()) return 1;
+    const auto active = get_json(api, "/api/v1/alarms", token);
+    if (active.is_null()) return 1;
+    // Per point, the rule kinds of its alarms that are not normal, with their levels.
+    std::map<std::string, std::string> kinds;
+    for (const auto& a : active["alarms"]) {
+      auto& k = kinds[text(a, "enterprise") + "/" + text(a, "site") + "/" + text(a, "point")];
+      if (!k.empty()) k += ",";
+      k += text(a, "kind") + ":" + text(a, "level");
     }
-    std::printf("%-12s %-10s %-20s %-12s %12s %-6s %-9s %-14s %s\n", "enterprise", "site", "point", "quantity", "value",
-                "unit", "quality", "status", "level");
+
+    std::printf("%-12s %-10s %-20s %-7s\n", "enterprise", "site", "quantity", "level");
+    for (const auto& s : j.value("sites", nlohmann::json::array())) {
+      if (!site.empty() && s["site"] != site) continue;
+      std::printf("%-12s %-10s %-20s %-7s\n", text(s, "enterprise").c_str(), text(s, "site").c_str(), "(site)",
+                  text(s, "level").c_str());
+      for (const auto& q : s["quantities"]) {
+        std::printf("%-12s %-10s %-20s %-7s (highest point %s, %d point%s)\n", text(s, "enterprise").c_str(),
+                    text(s, "site").c_str(), text(q, "quantity").c_str(), text(q, "level").c_str(),
+                    text(q, "highest_point_level").c_str(), q.value("points", 0), q.value("points", 0) == 1 ? "" : "s");
+      }
+    }
+    std::printf("\n%-12s %-10s %-20s %-16s %12s %-6s %-9s %-14s %-7s %s\n", "enterprise", "site", "point", "quantity",
+                "value", "unit", "quality", "status", "level", "alarms");
     for (const auto& p : j["points"]) {
       if (!site.empty() && p["site"] != site) continue;
       const std::string value = p["value"].is_null() ? "-" : p["value"].dump();
-      std::printf("%-12s %-10s %-20s %-12s %12s %-6s %-9s %-14s %s\n", p["enterprise"].get<std::string>().c_str(),
-                  p["site"].get<std::string>().c_str(), p["point"].get<std::string>().c_str(),
-                  p["quantity"].get<std::string>().c_str(), value.c_str(), p["unit"].get<std::string>().c_str(),
-                  p["quality"].get<std::string>().c_str(), p.value("status", "").c_str(),
-                  p["level"].get<std::string>().c_str());
+      const auto k = kinds.find(text(p, "enterprise") + "/" + text(p, "site") + "/" + text(p, "point"));
+      std::printf("%-12s %-10s %-20s %-16s %12s %-6s %-9s %-14s %-7s %s\n", text(p, "enterprise").c_str(),
+                  text(p, "site").c_str(), text(p, "point").c_str(), text(p, "quantity").c_str(), value.c_str(),
+                  text(p, "unit").c_str(), text(p, "quality").c_str(), text(p, "status").c_str(),
+                  text(p, "level").c_str(), k == kinds.end() ? "-" : k->second.c_str());
     }
     return 0;
   } catch (const std::exception& e) {
