@@ -17,10 +17,11 @@ using namespace lookout::test;
 
 namespace {
 
-/// The words of each line of a table.
+/// The words of each line of the points table: the one after the roll-up and a blank line.
 std::vector<std::vector<std::string>> table(const std::string& out) {
   std::vector<std::vector<std::string>> rows;
-  std::istringstream in(out);
+  const auto blank = out.find("\n\n");
+  std::istringstream in(blank == std::string::npos ? out : out.substr(blank + 2));
   for (std::string line; std::getline(in, line);) {
     std::istringstream words(line);
     std::vector<std::string> row;
@@ -30,8 +31,8 @@ std::vector<std::vector<std::string>> table(const std::string& out) {
   return rows;
 }
 
-const std::vector<std::string> HEADER{"enterprise", "site",    "point",  "quantity", "value",
-                                      "unit",       "quality", "status", "level"};
+const std::vector<std::string> HEADER{"enterprise", "site",   "point", "quantity", "value", "unit",
+                                      "quality",    "status", "level", "alarms"};
 
 }  // namespace
 
@@ -48,6 +49,7 @@ TEST_SUITE("lookout.status") {
     // WHEN an engineer asks THEN every point, one row each, with value, unit, quality and level
     auto r = run_command({bin("lookout"), "status", "--api", api, "--token", d.token});
     CHECK_MESSAGE(r.status == 0, r.err);
+    INFO(r.out);
     auto rows = table(r.out);
     REQUIRE(rows.size() == 4);  // the header, ch4-1.ch4, ch4-1.temperature, gd-1.gas
     CHECK(rows[0] == HEADER);
@@ -58,11 +60,13 @@ TEST_SUITE("lookout.status") {
       return std::vector<std::string>{};
     };
     CHECK(row("ch4-1.ch4") ==
-          std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.ch4", "methane", "1.2", "%CH4", "good", "orange"});
+          std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.ch4", "methane", "1.2", "%CH4", "good", "orange",
+                                   "threshold:orange"});
     CHECK(row("ch4-1.temperature") == std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.temperature",
-                                                               "temperature", "20.0", "degC", "good", "normal"});
+                                                               "temperature", "20", "degC", "good", "normal", "-"});
     CHECK(row("gd-1.gas") ==
-          std::vector<std::string>{"xj-mine", "mine-1", "gd-1.gas", "h2s", "-", "ppm", "bad", "calibration", "normal"});
+          std::vector<std::string>{"xj-mine", "mine-1", "gd-1.gas", "h2s", "-", "ppm", "bad", "calibration", "normal",
+                                   "-"});  // calibration is maintenance, not a sensor fault
 
     // AND the token from $LOOKOUT_TOKEN, the address as host:port, one site
     r = run_command({"env", "LOOKOUT_TOKEN=" + d.token, bin("lookout"), "status", "--api",
@@ -87,15 +91,18 @@ TEST_SUITE("lookout.status") {
     d.sim_set("ch4-1", "ch4", "0.4");
     REQUIRE(d.wait_status("ch4-1.ch4", [](const nlohmann::json& p) { return p["level"] == "normal"; }));
     r = run_command({bin("lookout"), "status", "--api", api, "--token", d.token});
+    INFO(r.out);
     rows = table(r.out);
     CHECK(row("ch4-1.ch4") ==
-          std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.ch4", "methane", "0.4", "%CH4", "good", "normal"});
+          std::vector<std::string>{"xj-mine", "mine-1", "ch4-1.ch4", "methane", "0.4", "%CH4", "good", "normal",
+                                   "threshold:returned"});  // back to normal, not yet acknowledged
 
     // WHEN the token is missing or wrong THEN the aggregator's 401 and exit 1
     r = run_command({"env", "-u", "LOOKOUT_TOKEN", bin("lookout"), "status", "--api", api});
     CHECK(r.status == 1);
     CHECK(r.out.empty());
-    CHECK(r.err.find("lookout status: 127.0.0.1:" + std::to_string(d.http_port) + " answered 401") !=
+    INFO(r.err);
+    CHECK(r.err.find("lookout status: 127.0.0.1:" + std::to_string(d.http_port) + "/api/v1/status answered 401") !=
           std::string::npos);
     r = run_command({bin("lookout"), "status", "--api", api, "--token", "lk_not-a-token"});
     CHECK(r.status == 1);

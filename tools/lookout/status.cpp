@@ -63,7 +63,8 @@ int status(const Args& args) {
     for (const auto& a : active["alarms"]) {
       auto& k = kinds[text(a, "enterprise") + "/" + text(a, "site") + "/" + text(a, "point")];
       if (!k.empty()) k += ",";
-      k += text(a, "kind") + ":" + text(a, "level");
+      // An alarm back to normal but not yet acknowledged still wants a person: "returned".
+      k += text(a, "kind") + ":" + (text(a, "state") == "returned_unacknowledged" ? "returned" : text(a, "level"));
     }
 
     std::printf("%-12s %-10s %-20s %-7s\n", "enterprise", "site", "quantity", "level");
@@ -81,10 +82,12 @@ int status(const Args& args) {
                 "value", "unit", "quality", "status", "level", "alarms");
     for (const auto& p : j["points"]) {
       if (!site.empty() && p["site"] != site) continue;
-      const std::string value = p["value"].is_null() ? "-" : p["value"].dump();
+      // Six significant digits, as an instrument shows them (1.2, 20, 27.0847), not JSON's 17.
+      char value[32] = "-";
+      if (p["value"].is_number()) std::snprintf(value, sizeof value, "%.6g", p["value"].get<double>());
       const auto k = kinds.find(text(p, "enterprise") + "/" + text(p, "site") + "/" + text(p, "point"));
       std::printf("%-12s %-10s %-20s %-16s %12s %-6s %-9s %-14s %-7s %s\n", text(p, "enterprise").c_str(),
-                  text(p, "site").c_str(), text(p, "point").c_str(), text(p, "quantity").c_str(), value.c_str(),
+                  text(p, "site").c_str(), text(p, "point").c_str(), text(p, "quantity").c_str(), value,
                   text(p, "unit").c_str(), text(p, "quality").c_str(), text(p, "status").c_str(),
                   text(p, "level").c_str(), k == kinds.end() ? "-" : k->second.c_str());
     }
