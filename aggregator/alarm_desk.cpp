@@ -10,6 +10,18 @@ std::optional<AlarmRecord> AlarmDesk::find(std::int64_t id) const {
   return std::nullopt;
 }
 
+std::variant<AlarmDesk::AlarmBook::iterator, DeskResult> AlarmDesk::open_alarm(std::int64_t id,
+                                                                                const std::string& comment) {
+  auto& book = ingest_.alarm_book();
+  auto it = book.begin();
+  while (it != book.end() && (id <= 0 || it->second.alarm.id != id)) ++it;
+  if (it == book.end()) return DeskResult{404, "no open alarm " + std::to_string(id), {}, {}};
+  if (comment.size() > MAX_COMMENT) {
+    return DeskResult{400, "comment: longer than " + std::to_string(MAX_COMMENT) + " characters", {}, {}};
+  }
+  return it;
+}
+
 AlarmEvent AlarmDesk::commit(AlarmRecord& record, const AlarmTransition& t, const std::string& action,
                              const std::string& who, const std::string& comment, std::int64_t now_ms) {
   AlarmRecord next = record;
@@ -25,13 +37,9 @@ AlarmEvent AlarmDesk::commit(AlarmRecord& record, const AlarmTransition& t, cons
 
 DeskResult AlarmDesk::act(std::int64_t id, AlarmAction action, const std::string& who, const std::string& comment,
                           std::int64_t duration_ms, std::int64_t now_ms) {
-  auto& book = ingest_.alarm_book();
-  auto it = book.begin();
-  while (it != book.end() && (id <= 0 || it->second.alarm.id != id)) ++it;
-  if (it == book.end()) return {404, "no open alarm " + std::to_string(id), {}, {}};
-  if (comment.size() > MAX_COMMENT) {
-    return {400, "comment: longer than " + std::to_string(MAX_COMMENT) + " characters", {}, {}};
-  }
+  auto found = open_alarm(id, comment);
+  if (auto* refused = std::get_if<DeskResult>(&found)) return std::move(*refused);
+  const auto it = std::get<AlarmBook::iterator>(found);
   const bool needs_comment = action == AlarmAction::acknowledge || action == AlarmAction::shelve;
   if (needs_comment && comment.empty()) return {400, "comment: required, for the audit trail", {}, {}};
 
@@ -69,13 +77,9 @@ DeskResult AlarmDesk::act(std::int64_t id, AlarmAction action, const std::string
 
 DeskResult AlarmDesk::reset_latch(std::int64_t id, const std::string& who, const std::string& comment,
                                   std::int64_t now_ms) {
-  auto& book = ingest_.alarm_book();
-  auto it = book.begin();
-  while (it != book.end() && (id <= 0 || it->second.alarm.id != id)) ++it;
-  if (it == book.end()) return {404, "no open alarm " + std::to_string(id), {}, {}};
-  if (comment.size() > MAX_COMMENT) {
-    return {400, "comment: longer than " + std::to_string(MAX_COMMENT) + " characters", {}, {}};
-  }
+  auto found = open_alarm(id, comment);
+  if (auto* refused = std::get_if<DeskResult>(&found)) return std::move(*refused);
+  const auto it = std::get<AlarmBook::iterator>(found);
   if (it->first.kind != RuleKind::threshold) {
     return {409, "only a threshold alarm latches; this is a " + std::string(to_string(it->first.kind)) + " alarm",
             it->second, {}};

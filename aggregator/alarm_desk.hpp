@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "aggregator/ingest.hpp"
@@ -49,6 +50,10 @@ class AlarmDesk {
   int expire(std::int64_t now_ms);
 
  private:
+  using AlarmBook = std::map<AlarmKey, AlarmRecord>;
+  /// The open alarm `id` for a person's action with `comment`, or the answer that refuses
+  /// it: 404 when no open alarm has that id, 400 when the comment is too long.
+  std::variant<AlarmBook::iterator, DeskResult> open_alarm(std::int64_t id, const std::string& comment);
   AlarmEvent commit(AlarmRecord& record, const AlarmTransition& t, const std::string& action, const std::string& who,
                     const std::string& comment, std::int64_t now_ms);
 
