@@ -68,6 +68,18 @@ void read_retry(TomlChecker& c, const toml::table& t, const std::string& where, 
   if (r.max_ms < r.initial_ms) c.issue(t, where + ": retry_max_s must be >= retry_initial_s");
 }
 
+/// What every channel (webhook, command hook) has besides its address: which alarms it
+/// takes, its language, and how it delivers (timeout, queue bound, retries).
+template <typename Channel>
+void read_delivery(TomlChecker& c, const toml::table& t, const std::string& where, Language fallback, Channel& ch) {
+  read_filter(c, t, where, ch.filter);
+  ch.language = read_language(c, t, where).value_or(fallback);
+  ch.timeout_ms = read_seconds(c, t, where, "timeout_s", 0.1, 600).value_or(ch.timeout_ms);
+  ch.queue_limit = static_cast<std::size_t>(
+      c.integer(t, where, "queue_limit", false, 1, 10'000'000).value_or(static_cast<std::int64_t>(ch.queue_limit)));
+  read_retry(c, t, where, ch.retry);
+}
+
 void read_template(TomlChecker& c, const toml::table& t, std::string_view key, std::string& out) {
   const auto v = c.string(t, "notify.templates", key, false);
   if (!v) return;
@@ -183,12 +195,7 @@ void read_notify_settings(TomlChecker& c, const toml::table& root, NotifySetting
         c.issue(*t->get("ca_file"), where + ".ca_file: cannot read " + w.ca_file);
       }
     }
-    read_filter(c, *t, where, w.filter);
-    w.language = read_language(c, *t, where).value_or(out.language);
-    w.timeout_ms = read_seconds(c, *t, where, "timeout_s", 0.1, 600).value_or(w.timeout_ms);
-    w.queue_limit = static_cast<std::size_t>(
-        c.integer(*t, where, "queue_limit", false, 1, 10'000'000).value_or(static_cast<std::int64_t>(w.queue_limit)));
-    read_retry(c, *t, where, w.retry);
+    read_delivery(c, *t, where, out.language, w);
     out.webhooks.push_back(std::move(w));
   }
   i = 0;
@@ -208,12 +215,7 @@ void read_notify_settings(TomlChecker& c, const toml::table& root, NotifySetting
       }
     }
     h.recipient = c.string(*t, where, "recipient", false).value_or("");
-    read_filter(c, *t, where, h.filter);
-    h.language = read_language(c, *t, where).value_or(out.language);
-    h.timeout_ms = read_seconds(c, *t, where, "timeout_s", 0.1, 600).value_or(h.timeout_ms);
-    h.queue_limit = static_cast<std::size_t>(
-        c.integer(*t, where, "queue_limit", false, 1, 10'000'000).value_or(static_cast<std::int64_t>(h.queue_limit)));
-    read_retry(c, *t, where, h.retry);
+    read_delivery(c, *t, where, out.language, h);
     out.command_hooks.push_back(std::move(h));
   }
 }
