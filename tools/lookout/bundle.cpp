@@ -2,7 +2,6 @@
 // a firmware bundle for one board: the gateway, the board and site files, and a manifest
 // with every file's SHA-256, signed with Ed25519 when a key is given (docs/cli.md).
 
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,10 +22,6 @@ namespace {
 constexpr const char* USAGE =
     "usage: lookout bundle --board BOARD.toml --site SITE.toml --out DIR [--key KEY.pem] [--gateway BIN]\n";
 
-std::string host_arch() {
-  utsname u{};
-  return uname(&u) == 0 ? u.machine : "";
-}
 
 /// The folder this lookout was run from (build/bin in a build tree).
 std::filesystem::path own_dir() {
@@ -37,7 +32,8 @@ std::filesystem::path own_dir() {
 /// The gateway for a board when none is given: the one built beside this lookout for the
 /// host's own architecture, or tools/cross-build's result (build/cross/BOARD/bin) for another.
 std::filesystem::path default_gateway(const gateway::BoardConfig& board) {
-  if (board.arch == host_arch()) return own_dir() / "lookout-gateway";
+  // This lookout's own architecture, named as boards name it ("armhf", not uname's "armv7l").
+  if (board.arch == elf_arch("/proc/self/exe")) return own_dir() / "lookout-gateway";
   return own_dir().parent_path() / "cross" / board.name / "bin" / "lookout-gateway";
 }
 
