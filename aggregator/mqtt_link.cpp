@@ -1,105 +1,32 @@
 #include "aggregator/mqtt_link.hpp"
 
-#include <mqtt/async_client.h>
-
-#include "firmware/log.hpp"
 #include "firmware/wire/topics.hpp"
 
 namespace lookout::aggregator {
-namespace {
-constexpr std::int64_t MAX_BACKOFF_MS = 15000;
-constexpr int MAX_BUFFERED = 100000;  // Paho's default of 100 refuses bursts (debian-notes.md)
-}  // namespace
 
-class MqttLink::Callback final : public mqtt::callback {
- public:
-  explicit Callback(MqttLink& owner) : owner_(owner) {}
-  void connected(const std::string&) override {
-    owner_.connecting_ = false;
-    owner_.backoff_ms_ = 1000;
-    const std::string filter = std::string(wire::TOPIC_ROOT) + "/+/+/+/up/#";
-    try {
-      owner_.client_->subscribe(filter, 1);
-      log::info("mqtt", "connected to " + owner_.config_.mqtt_uri + ", subscribed to " + filter);
-    } catch (const mqtt::exception& e) {
-      log::error("mqtt", std::string("subscribe failed: ") + e.what());
-    }
-    if (owner_.on_connected_) owner_.on_connected_();
-  }
-  void connection_lost(const std::string& cause) override {
-    owner_.connecting_ = false;
-    if (!owner_.stopped_) log::warn("mqtt", "connection to " + owner_.config_.mqtt_uri + " lost: " + cause);
-  }
-  void message_arrived(mqtt::const_message_ptr msg) override {
-    owner_.on_message_(msg->get_topic(), msg->get_payload_str());
-  }
-
- private:
-  MqttLink& owner_;
-};
-
-class MqttLink::ConnectListener final : public mqtt::iaction_listener {
- public:
-  explicit ConnectListener(MqttLink& owner) : owner_(owner) {}
-  void on_failure(const mqtt::token& tok) override {
-    owner_.connecting_ = false;
-    log::warn("mqtt", "cannot connect to " + owner_.config_.mqtt_uri + " (code " +
-                          std::to_string(tok.get_return_code()) + "); retrying");
-  }
-  void on_success(const mqtt::token&) override {}
-
- private:
-  MqttLink& owner_;
-};
-
-MqttLink::MqttLink(const AggregatorConfig& config, MessageHandler on_message, std::function<void()> on_connected)
-    : config_(config), on_message_(std::move(on_message)), on_connected_(std::move(on_connected)) {
-  client_ = std::make_unique<mqtt::async_client>(config_.mqtt_uri, config_.mqtt_client_id,
-                                                 mqtt::create_options(MQTTVERSION_3_1_1, MAX_BUFFERED));
-  callback_ = std::make_unique<Callback>(*this);
-  listener_ = std::make_unique<ConnectListener>(*this);
-  client_->set_callback(*callback_);
-}
-
-MqttLink::~MqttLink() { stop(); }
+MqttLink::MqttLink(const AggregatorConfig& config, MessageHandler on_message,
+                   std::function<void()> on_publisher_connected)
+    : listener_(config,
+                MqttSessionSpec{.client_id = config.mqtt_client_id,
+                                .clean_session = false,
+                                .filter = std::string(wire::TOPIC_ROOT) + "/+/+/+/up/#"},
+                std::move(on_message), nullptr),
+      publisher_(config, MqttSessionSpec{.client_id = config.mqtt_client_id + "-alarms", .clean_session = true, .filter = {}},
+                 nullptr, std::move(on_publisher_connected)) {}
 
 void MqttLink::maintain(std::int64_t monotonic_ms) {
-  if (stopped_ || connecting_ || client_->is_connected() || monotonic_ms < next_attempt_ms_) return;
-  connecting_ = true;
-  next_attempt_ms_ = monotonic_ms + backoff_ms_;
-  backoff_ms_ = std::min(backoff_ms_ * 2, MAX_BACKOFF_MS);
-  auto builder = mqtt::connect_options_builder()
-                     .keep_alive_interval(std::chrono::seconds(10))
-                     .clean_session(false)  // QoS 1 messages queued for us while we were away are kept
-                     .connect_timeout(std::chrono::seconds(5));
-  if (!config_.mqtt_username.empty()) builder.user_name(config_.mqtt_username).password(config_.mqtt_password);
-  if (config_.mqtt_uri.starts_with("ssl://") || config_.mqtt_uri.starts_with("mqtts://")) {
-    builder.ssl(mqtt::ssl_options());
-  }
-  try {
-    client_->connect(builder.finalize(), nullptr, *listener_);
-  } catch (const mqtt::exception& e) {
-    connecting_ = false;
-    log::warn("mqtt", "connect to " + config_.mqtt_uri + " failed: " + e.what());
-  }
+  listener_.maintain(monotonic_ms);
+  publisher_.maintain(monotonic_ms);
 }
 
 bool MqttLink::publish_retained(const std::string& topic, const std::string& payload) {
-  try {
-    client_->publish(topic, payload.data(), payload.size(), 1, true);
-    return true;
-  } catch (const mqtt::exception& e) {
-    log::warn("mqtt", "publish to " + topic + " refused: " + e.what());
-    return false;
-  }
+  if (!publisher_.connected()) return false;
+  return publisher_.publish(topic, payload, true);
 }
 
 void MqttLink::stop() {
-  if (stopped_.exchange(true)) return;
-  try {
-    if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
-  } catch (const mqtt::exception&) {
-  }
+  publisher_.stop();
+  listener_.stop();
 }
 
 }  // namespace lookout::aggregator
