@@ -83,7 +83,7 @@ struct AggregatorApp::Impl {
             [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
         outbox(config.database),
         notifier(io, config.notify, &outbox) {
-    notifier.seed(ingest.current_alarms(), utc_ms());
+    notifier.seed(ingest.alarms_as_told(), utc_ms());
     api.add_metrics([this] { return notifier.metrics(); });
     api.health_from([this](std::int64_t now_ms) { return notifier.health(now_ms); });
     desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) {

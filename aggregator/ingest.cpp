@@ -28,6 +28,15 @@ struct Ingest::Batch {
 Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) {
   for (auto& a : store_.alarms()) alarms_[a.alarm_key()] = a;
   last_alarm_id_ = store_.last_alarm_id();
+  // Backfills under way when it stopped: they end as they would have (a live batch, or
+  // silence), and what stands then pages.
+  for (const auto& m : store_.backfill_marks()) {
+    auto& run = backfills_[{m.gateway.enterprise, m.gateway.site, m.gateway.gateway}];
+    run.level_before.emplace(m.alarm, m.level_before);
+    if (m.rose) run.rose.insert(m.alarm);
+    run.last_ms = std::max(run.last_ms, m.last_ms);
+    if (const auto a = alarms_.find(m.alarm); a != alarms_.end()) a->second.quiet = true;
+  }
   for (const auto& v : store_.latest()) {
     // Points known before a restart: watched for communication loss from the first tick on.
     // A derived point is not heard from: its inputs are watched instead.
@@ -104,6 +113,17 @@ wire::AlarmMessage Ingest::to_message(const AlarmRecord& a) const {
 std::vector<wire::AlarmMessage> Ingest::current_alarms() const {
   std::vector<wire::AlarmMessage> out;
   for (const auto& [k, a] : alarms_) out.push_back(to_message(a));
+  return out;
+}
+
+std::vector<wire::AlarmMessage> Ingest::alarms_as_told() const {
+  auto out = current_alarms();
+  for (auto& m : out) {
+    const AlarmKey k{{m.enterprise, m.site, m.point}, rule_kind_from_string(m.kind).value_or(RuleKind::threshold)};
+    for (const auto& [gw, run] : backfills_) {
+      if (const auto before = run.level_before.find(k); before != run.level_before.end()) m.level = before->second;
+    }
+  }
   return out;
 }
 
@@ -243,7 +263,10 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   std::stable_sort(batch.readings.begin(), batch.readings.end(),
                    [](const wire::Reading& a, const wire::Reading& b) { return a.ts_ms < b.ts_ms; });
 
-  IngestRecord record{gw, &batch, received_ms, {}, {}, {}, {}};
+  IngestRecord record;
+  record.gateway = gw;
+  record.batch = &batch;
+  record.received_ms = received_ms;
   // A batch numbered past the next expected one reveals a gap; late batches fill it later.
   const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
   auto known = max_seq_.find(gw_id);
@@ -295,6 +318,10 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
     for (auto& [k, a] : work.changed) a.quiet = true;
   } else if (backfills_.contains(gw_id)) {
     ended = end_backfill(gw_id);
+    record.ends_backfill = true;
+  }
+  if (batch.backfill) {
+    for (const auto& [k, l] : work.level_before) record.backfill_marks.push_back({gw, k, l, work.rose.contains(k), received_ms});
   }
   record.alarm_changes = work.changes;
   record.derived = std::move(work.derived);
@@ -375,6 +402,7 @@ std::vector<wire::AlarmMessage> Ingest::tick(std::int64_t now_ms) {
     if (now_ms - run.last_ms >= BACKFILL_END_MS) silent.push_back(gw);
   }
   for (const auto& gw : silent) {
+    store_.end_backfill({std::get<0>(gw), std::get<1>(gw), std::get<2>(gw)});
     auto e = end_backfill(gw);
     ended.insert(ended.end(), e.begin(), e.end());
   }

@@ -79,6 +79,10 @@ class Ingest {
   const IngestCounters& counters() const { return counters_; }
   /// Every alarm as it stands, as the retained topics show them.
   std::vector<wire::AlarmMessage> current_alarms() const;
+  /// What notifications have told of each alarm, to seed the notifier at start: every
+  /// alarm as it stands, but one that a backfill under way has moved at its level from
+  /// before that backfill (its end pages what stands, if anything).
+  std::vector<wire::AlarmMessage> alarms_as_told() const;
   /// A site's level (GB 39496 5.5.4): each quantity rolled up from its points' process
   /// alarms (threshold, rate, tangent angle, accumulation, derived), then the highest.
   wire::Level site_level(std::string_view enterprise, std::string_view site) const;
@@ -103,7 +107,8 @@ class Ingest {
   struct Batch;  // the working state of one batch
   /// A gateway's run of backfilled batches: its alarm changes are stored and published as
   /// they come, but none pages until the run ends; then an alarm that stands at another
-  /// level than before the run pages, unless it rose and came back down within it.
+  /// level than before the run pages, unless it rose and came back down within it. Kept in
+  /// the store too (BackfillMark), so a run survives a restart.
   struct BackfillRun {
     std::map<AlarmKey, Level> level_before;  ///< each moved alarm's level when the run began
     std::set<AlarmKey> rose;                 ///< alarms that went up at some point in it

@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 5> MIGRATIONS{
+constexpr std::array<const char*, 6> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -110,6 +110,18 @@ CREATE TABLE notify_outbox (
 );
 )sql",
     // ---- end of 5 ------------------------------------------------------------------------
+    // ---- 6: backfills under way (store.hpp BackfillMark) --------------------------------
+    // The alarms each gateway's backfill has moved so far, so that a restart in the middle
+    // of one still pages, at its end, what stands then.
+    R"sql(
+CREATE TABLE backfill_marks (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
+  point TEXT NOT NULL, kind TEXT NOT NULL,
+  level_before TEXT NOT NULL, rose INTEGER NOT NULL, last_ms INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, gateway, point, kind)
+);
+)sql",
+    // ---- end of 6 ------------------------------------------------------------------------
 };
 
 class Statement {
@@ -359,6 +371,11 @@ void SqliteStore::ingest(const IngestRecord& rec) {
       gap.run();
     }
     write_alarms(rec.alarm_changes);
+    if (b.backfill) {
+      write_backfill_marks(rec);
+    } else if (rec.ends_backfill) {
+      end_backfill(rec.gateway);
+    }
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -391,6 +408,51 @@ void SqliteStore::record_alarms(const std::vector<AlarmRecord>& changes) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void SqliteStore::write_backfill_marks(const IngestRecord& rec) {
+  Statement mark(db_,
+                 "INSERT INTO backfill_marks (enterprise, site, gateway, point, kind, level_before, rose, last_ms) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                 "ON CONFLICT (enterprise, site, gateway, point, kind) DO UPDATE SET "
+                 "rose=max(rose, excluded.rose)");
+  for (const auto& m : rec.backfill_marks) {
+    mark.bind(1, m.gateway.enterprise)
+        .bind(2, m.gateway.site)
+        .bind(3, m.gateway.gateway)
+        .bind(4, m.alarm.point.point)
+        .bind(5, to_string(m.alarm.kind))
+        .bind(6, wire::to_string(m.level_before))
+        .bind(7, static_cast<std::int64_t>(m.rose))
+        .bind(8, rec.received_ms);
+    mark.run();
+  }
+  Statement heard(db_, "UPDATE backfill_marks SET last_ms=?4 WHERE enterprise=?1 AND site=?2 AND gateway=?3");
+  heard.bind(1, rec.gateway.enterprise).bind(2, rec.gateway.site).bind(3, rec.gateway.gateway).bind(4, rec.received_ms);
+  heard.run();
+}
+
+void SqliteStore::end_backfill(const wire::GatewayAddress& gw) {
+  Statement s(db_, "DELETE FROM backfill_marks WHERE enterprise=?1 AND site=?2 AND gateway=?3");
+  s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway);
+  s.run();
+}
+
+std::vector<BackfillMark> SqliteStore::backfill_marks() {
+  Statement s(db_,
+              "SELECT enterprise, site, gateway, point, kind, level_before, rose, last_ms FROM backfill_marks "
+              "ORDER BY enterprise, site, gateway, point, kind");
+  std::vector<BackfillMark> out;
+  while (s.step()) {
+    BackfillMark m;
+    m.gateway = {s.text(0), s.text(1), s.text(2)};
+    m.alarm = {{s.text(0), s.text(1), s.text(3)}, rule_kind_from_string(s.text(4)).value_or(RuleKind::threshold)};
+    m.level_before = wire::level_from_string(s.text(5)).value_or(wire::Level::normal);
+    m.rose = s.integer(6) != 0;
+    m.last_ms = s.integer(7);
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::optional<std::uint64_t> SqliteStore::max_seq(const wire::GatewayAddress& gw) {

@@ -42,6 +42,8 @@ class SqliteStore final : public Store {
   void record_alarms(const std::vector<AlarmRecord>& changes) override;
   PruneResult prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) override;
   std::vector<HourlySummary> hourly(const PointKey& point) override;
+  std::vector<BackfillMark> backfill_marks() override;
+  void end_backfill(const wire::GatewayAddress& gateway) override;
 
   /// The schema version this build writes.
   static int schema_version();
@@ -52,6 +54,7 @@ class SqliteStore final : public Store {
   /// The alarm's row and one audit event, inside the caller's transaction.
   void write_alarm(const AlarmRecord& alarm, const AlarmEvent& event);
   void write_alarms(const std::vector<AlarmRecord>& changes);
+  void write_backfill_marks(const IngestRecord& rec);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;

@@ -84,6 +84,17 @@ struct DerivedValue {
   wire::Level level = wire::Level::normal;
 };
 
+/// An alarm that a gateway's backfill under way has moved (Ingest's BackfillRun), kept so
+/// that an aggregator restarted in the middle of a backfill still pages, at its end, what
+/// stands then.
+struct BackfillMark {
+  wire::GatewayAddress gateway;
+  AlarmKey alarm;
+  wire::Level level_before = wire::Level::normal;  ///< the alarm's level when the run began
+  bool rose = false;                               ///< it went up at some point in the run
+  std::int64_t last_ms = 0;                        ///< [ms UTC] when the run's last batch arrived
+};
+
 /// One accepted batch and everything it changed, written in one transaction.
 struct IngestRecord {
   wire::GatewayAddress gateway;
@@ -93,6 +104,11 @@ struct IngestRecord {
   std::vector<AlarmRecord> alarm_changes;  ///< the alarms it moved, in order
   std::vector<SequenceGap> gaps;           ///< sequence gaps this batch revealed
   std::vector<DerivedValue> derived;       ///< derived points' values, in order
+  /// A backfilled batch: the alarms it moved, added to its gateway's run (a mark already
+  /// kept keeps its level_before); the run's last_ms becomes received_ms.
+  std::vector<BackfillMark> backfill_marks;
+  /// A live batch that ended its gateway's backfill: the run's marks go.
+  bool ends_backfill = false;
 };
 
 /// One line of an alarm's audit trail: who moved it, when, why, from what to what.
@@ -208,6 +224,10 @@ class Store {
   /// Summarises raw readings older than raw_keep_ms into hourly rows, deletes them, and
   /// deletes hourly rows older than hourly_keep_ms; `now_ms` is the aggregator's clock.
   virtual PruneResult prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) = 0;
+  /// The backfills under way (IngestRecord::backfill_marks), as left before a restart.
+  virtual std::vector<BackfillMark> backfill_marks() = 0;
+  /// A gateway's backfill ended by silence: its marks go.
+  virtual void end_backfill(const wire::GatewayAddress& gateway) = 0;
   virtual std::vector<HourlySummary> hourly(const PointKey& point) = 0;
 };
 

@@ -281,6 +281,71 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(events[1].quiet);
   }
 
+  TEST_CASE("a backfill under way survives a restart - its end pages what stands and not what rose and fell") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    std::int64_t id = 0;
+    {
+      Ingest ingest(cfg, store);
+      // GIVEN H2S at 1 ppm, live, then a backfill that takes it to 20 ppm (red) and
+      // methane to 1.2 % (orange)
+      ingest.handle(TOPIC, readings(1, {{"gd-1.gas", "h2s", 1, "ppm", T0}, {"ch4-1.ch4", "methane", 0.4, "%CH4", T0}}),
+                    T0);
+      const auto r = ingest.handle(
+          TOPIC, readings(2, {{"gd-1.gas", "h2s", 20, "ppm", T0 + 1000}, {"ch4-1.ch4", "methane", 1.2, "%CH4", T0 + 1000}}, true),
+          T0 + 60'000);
+      REQUIRE(r.alarms.size() == 2);
+      id = r.alarms[0].point == "gd-1.gas" ? r.alarms[0].id : r.alarms[1].id;
+      CHECK(store.backfill_marks().size() == 2);
+    }
+    // WHEN the aggregator restarts in the middle of the backfill
+    Ingest ingest(cfg, store);
+    // THEN notifications are seeded with the levels from before it: nothing told of red yet
+    for (const auto& a : ingest.alarms_as_told()) {
+      if (a.kind == "threshold") CHECK(a.level == Level::normal);
+    }
+    // AND methane falls back inside the backfill: it rose and fell
+    auto r = ingest.handle(TOPIC, readings(3, {{"ch4-1.ch4", "methane", 0.4, "%CH4", T0 + 2000}}, true), T0 + 61'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(!r.alarms[0].page);
+    // WHEN the first live batch comes THEN H2S, still red, pages once; methane does not
+    r = ingest.handle(TOPIC, readings(4, {{"gd-1.gas", "h2s", 20, "ppm", T0 + 62'000}}), T0 + 62'000);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].point == "gd-1.gas");
+    CHECK(r.alarms[0].level == Level::red);
+    CHECK(r.alarms[0].page);
+    CHECK(r.alarms[0].id == id);
+    CHECK(store.backfill_marks().empty());
+    // AND after another restart nothing of it is left to page
+    Ingest again(cfg, store);
+    for (const auto& a : again.alarms_as_told()) {
+      if (a.point == "gd-1.gas" && a.kind == "threshold") CHECK(a.level == Level::red);
+    }
+    for (const auto& a : again.tick(T0 + 62'000 + BACKFILL_END_MS)) CHECK(a.kind == "comm_loss");
+  }
+
+  TEST_CASE("a backfill under way when the aggregator stopped ends by silence after the restart and pages") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    {
+      Ingest ingest(cfg, store);
+      const auto r = ingest.handle(TOPIC, readings(1, {{"gd-1.gas", "h2s", 20, "ppm", T0}}, true), T0 + 60'000);
+      REQUIRE(r.alarms.size() == 1);
+      CHECK(!r.alarms[0].page);
+    }
+    Ingest ingest(cfg, store);
+    // THEN the run's silence counts from its last batch, as before the restart
+    for (const auto& a : ingest.tick(T0 + 60'000 + BACKFILL_END_MS - 1)) CHECK(a.kind == "comm_loss");
+    const auto t = ingest.tick(T0 + 60'000 + BACKFILL_END_MS);
+    REQUIRE(t.size() >= 1);
+    CHECK(t[0].kind == "threshold");
+    CHECK(t[0].level == Level::red);
+    CHECK(t[0].page);
+    CHECK(store.backfill_marks().empty());
+  }
+
   TEST_CASE("an alarm still up when a backfill falls silent pages after BACKFILL_END_MS") {
     TempDir dir;
     const auto cfg = config_for(dir);

@@ -29,7 +29,7 @@ void store_series(SqliteStore& store, std::uint64_t seq, std::int64_t from_ms, i
   // and one bad reading that has nothing to summarise
   b.readings.push_back({"rl-1.level", "water_level", std::nullopt, "m", from_ms + 1, lookout::wire::Quality::bad,
                         lookout::wire::DeviceStatus::offline});
-  IngestRecord rec{GW, &b, from_ms, std::vector<Level>(b.readings.size(), Level::normal), {}, {}, {}};
+  IngestRecord rec{GW, &b, from_ms, std::vector<Level>(b.readings.size(), Level::normal), {}, {}, {}, {}, false};
   store.ingest(rec);
 }
 

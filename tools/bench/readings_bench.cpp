@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     const auto flush = [&](std::int64_t received) {
       if (batch.readings.empty()) return;
       batch.seq = ++seq;
-      IngestRecord rec{GW, &batch, received, {}, {}, {}, {}};
+      IngestRecord rec{GW, &batch, received, {}, {}, {}, {}, {}, false};
       store.ingest(rec);
       stored += static_cast<std::int64_t>(batch.readings.size());
       batch.readings.clear();
