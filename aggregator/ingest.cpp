@@ -117,12 +117,13 @@ std::vector<wire::AlarmMessage> Ingest::current_alarms() const {
 }
 
 std::vector<wire::AlarmMessage> Ingest::alarms_as_told() const {
-  auto out = current_alarms();
-  for (auto& m : out) {
-    const AlarmKey k{{m.enterprise, m.site, m.point}, rule_kind_from_string(m.kind).value_or(RuleKind::threshold)};
+  std::vector<wire::AlarmMessage> out;
+  for (const auto& [k, a] : alarms_) {
+    auto m = to_message(a);
     for (const auto& [gw, run] : backfills_) {
       if (const auto before = run.level_before.find(k); before != run.level_before.end()) m.level = before->second;
     }
+    out.push_back(std::move(m));
   }
   return out;
 }
@@ -316,12 +317,10 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   if (batch.backfill) {
     for (auto& a : work.changes) a.quiet = true;
     for (auto& [k, a] : work.changed) a.quiet = true;
+    for (const auto& [k, l] : work.level_before) record.backfill_marks.push_back({gw, k, l, work.rose.contains(k), received_ms});
   } else if (backfills_.contains(gw_id)) {
     ended = end_backfill(gw_id);
     record.ends_backfill = true;
-  }
-  if (batch.backfill) {
-    for (const auto& [k, l] : work.level_before) record.backfill_marks.push_back({gw, k, l, work.rose.contains(k), received_ms});
   }
   record.alarm_changes = work.changes;
   record.derived = std::move(work.derived);
