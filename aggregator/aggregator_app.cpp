@@ -4,6 +4,8 @@
 
 #include <boost/asio.hpp>
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <iterator>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include "aggregator/http_server.hpp"
 #include "aggregator/ingest.hpp"
 #include "aggregator/mqtt_link.hpp"
+#include "aggregator/readiness.hpp"
 #include "aggregator/notify/dispatcher.hpp"
 #include "aggregator/sqlite_store.hpp"
 #include "firmware/log.hpp"
@@ -78,7 +81,12 @@ struct AggregatorApp::Impl {
         mqtt(
             config,
             [this](std::string topic, std::string payload) {
-              boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload)] { on_message(t, p); });
+              ++ingest_pending;
+              boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload), at = monotonic_ms()] {
+                ingest_lag_ms = monotonic_ms() - at;
+                on_message(t, p);
+                --ingest_pending;
+              });
             },
             [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
         outbox(config.database),
@@ -86,6 +94,17 @@ struct AggregatorApp::Impl {
     notifier.seed(ingest.alarms_as_told(), utc_ms());
     api.add_metrics([this] { return notifier.metrics(); });
     api.health_from([this](std::int64_t now_ms) { return notifier.health(now_ms); });
+    api.readiness_from([this](std::int64_t) {
+      ReadinessFacts f;
+      f.broker = config.mqtt_uri;
+      f.listener_connected = mqtt.listener_connected();
+      f.publisher_connected = mqtt.publisher_connected();
+      f.store_error = store_error;
+      f.ingest_pending = ingest_pending.load();
+      f.ingest_lag_ms = ingest_lag_ms;
+      f.channels = notifier.channels();
+      return readiness_problems(f);
+    });
     desk.on_change([this](const AlarmRecord& a, const AlarmEvent& e) {
       const auto message = ingest.message_of(a);
       announce(message, &e);
@@ -115,8 +134,10 @@ struct AggregatorApp::Impl {
       r = ingest.handle(topic, payload, utc_ms());
     } catch (const std::exception& e) {
       log::error("ingest", topic + ": not stored: " + e.what());
+      store_error = e.what();
       return;
     }
+    if (r.outcome == IngestResult::Outcome::accepted) store_error.reset();
     if (r.outcome == IngestResult::Outcome::rejected) {
       log::warn("ingest", "rejected message on " + topic + ": " + r.reason);
       return;
@@ -209,6 +230,10 @@ struct AggregatorApp::Impl {
   boost::asio::steady_timer timer{io};
   std::int64_t last_watch_ms = 0;
   std::int64_t last_prune_ms = 0;
+  // For /healthz (readiness.hpp), all on the io thread but the pending count.
+  std::atomic<std::size_t> ingest_pending{0};
+  std::int64_t ingest_lag_ms = 0;
+  std::optional<std::string> store_error;
 };
 
 AggregatorApp::AggregatorApp(AggregatorConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}

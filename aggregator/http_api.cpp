@@ -196,7 +196,11 @@ HttpResponse HttpApi::route(const HttpRequest& request, const std::string& path,
 
   if (path == "/healthz") {
     if (auto r = only(read, "GET")) return *r;
-    return ok(json{{"status", "ok"}});
+    const auto problems = readiness_ ? readiness_(now_ms) : std::vector<std::string>{};
+    if (problems.empty()) return ok(json{{"status", "ok"}});
+    HttpResponse r = ok(json{{"status", "unavailable"}, {"problems", problems}});
+    r.status = 503;
+    return r;
   }
   const bool api = parts.size() >= 3 && parts[0] == "api" && parts[1] == "v1";
   if (path != "/metrics" && !api) return json_error(404, "no such resource: " + path);
@@ -219,6 +223,11 @@ HttpResponse HttpApi::route(const HttpRequest& request, const std::string& path,
 
   if (path == "/metrics") {
     if (auto r = only(read, "GET")) return *r;
+    // Its figures are labelled with every enterprise and site: for those who see them all.
+    if (who.role != Role::engineer && who.role != Role::admin) {
+      return json_error(403, "/metrics covers every enterprise: an engineer's or admin's token reads it; "
+                             "GET /api/v1/health gives the same figures within this token's scope");
+    }
     return metrics(now_ms);
   }
   const std::string& what = parts[2];

@@ -53,6 +53,9 @@ class HttpApi {
   /// one, /api/v1/health answers 503 and /metrics leaves them out.
   using HealthSource = std::function<notify::HealthFigures(std::int64_t now_ms)>;
   void health_from(HealthSource source) { health_ = std::move(source); }
+  /// What is wrong now, for `GET /healthz` (readiness.hpp); without one, nothing is.
+  using ReadinessSource = std::function<std::vector<std::string>(std::int64_t now_ms)>;
+  void readiness_from(ReadinessSource source) { readiness_ = std::move(source); }
 
  private:
   HttpResponse route(const HttpRequest& request, const std::string& path, std::int64_t now_ms) const;
@@ -76,6 +79,7 @@ class HttpApi {
   mutable std::map<int, std::uint64_t> responses_;  ///< by status code
   std::function<std::string()> more_metrics_;
   HealthSource health_;
+  ReadinessSource readiness_;
 };
 
 /// {"error": message} with the given status.

@@ -36,6 +36,8 @@ class MqttLink {
   /// is back) or Paho refused it.
   bool publish_retained(const std::string& topic, const std::string& payload);
   void stop();
+  bool listener_connected() const { return listener_.connected(); }
+  bool publisher_connected() const { return publisher_.connected(); }
 
  private:
   MqttSession listener_;

@@ -21,6 +21,7 @@ struct ChannelHealth {
   std::string kind;  ///< "webhook" or "command_hook"
   std::string name;  ///< the URL, or the program and recipient
   ChannelStats stats;
+  std::size_t queue_limit = 0;  ///< its bound on `stats.queued`; 0: none
 };
 
 }  // namespace lookout::aggregator::notify

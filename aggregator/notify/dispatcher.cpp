@@ -139,12 +139,14 @@ void Dispatcher::restore() {
 
 std::vector<ChannelHealth> Dispatcher::channels() const {
   std::vector<ChannelHealth> out;
-  for (const auto& w : webhooks_) out.push_back({"webhook", w->settings().url, w->stats()});
-  for (const auto& h : hooks_) out.push_back({"command_hook", hook_name(h->settings()), h->stats()});
+  for (const auto& w : webhooks_) out.push_back({"webhook", w->settings().url, w->stats(), w->settings().queue_limit});
+  for (const auto& h : hooks_) {
+    out.push_back({"command_hook", hook_name(h->settings()), h->stats(), h->settings().queue_limit});
+  }
   if (orphans_dropped_ > 0) {
     ChannelStats gone;
     gone.dropped = orphans_dropped_;
-    out.push_back({"removed", "channels no longer configured", gone});
+    out.push_back({"removed", "channels no longer configured", gone, 0});
   }
   return out;
 }

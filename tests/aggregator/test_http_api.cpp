@@ -359,7 +359,11 @@ TEST_SUITE("aggregator.http_api") {
     CHECK(list.size() == 2);
     CHECK(list[0]["events"][0]["action"] == "raised");
     CHECK(list[0]["kind"] == "threshold");
-    const auto m = w.call("GET", "/metrics", "regulator4301");
+    // /metrics names every enterprise: a regulator's token (and an officer's) is refused
+    const auto refused = w.call("GET", "/metrics", "regulator4301");
+    CHECK(refused.status == 403);
+    CHECK(refused.body.find("GET /api/v1/health") != std::string::npos);
+    const auto m = w.call("GET", "/metrics", "engineer");
     REQUIRE(m.status == 200);
     CHECK(m.content_type.starts_with("text/plain"));
     CHECK(m.body.find("lookout_ingest_batches_total{outcome=\"accepted\"} 7\n") != std::string::npos);

@@ -20,9 +20,10 @@ class Broker {
   void stop() { process_->stop(); }
   /// Starts again on the same port.
   void restart();
+  /// Starts it after stop(), on the same port and with the same store.
+  void start();
 
  private:
-  void start();
   const TempDir& dir_;
   std::string access_;
   std::string extra_config_;

@@ -32,7 +32,7 @@ Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_tom
 
   write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker->uri() +
                                           "\"\nclient_id = \"aggregator-test\"\n"
-                                          "[http]\nlisten = \"127.0.0.1:0\"\n"
+                                          "[http]\nlisten = \"127.0.0.1:0\"\n" + options.http_toml + "\n" +
                                           "[storage]\npath = \"lookout.db\"\n" + aggregator_toml +
                                           "\n[[enterprises]]\nid = \"" + ENTERPRISE + "\"\ndivision = \"" + DIVISION +
                                           "\"\n");
@@ -78,6 +78,10 @@ void Deployment::start_aggregator() {
                   std::chrono::seconds(10))) {
     throw std::runtime_error("lookout-aggregator did not subscribe: " + aggregator->stderr_text());
   }
+  // And its second session (the alarm publisher) is up too, so that a test starts from a
+  // healthy aggregator. 10 s: the first connection attempt is at once and takes
+  // milliseconds on loopback; a test that cares checks /healthz itself.
+  eventually([&] { return http_request(http_port, "GET", "/healthz").status == 200; }, std::chrono::seconds(10));
 }
 
 std::string create_token(const std::filesystem::path& db, const std::string& role, const std::string& name,

@@ -17,10 +17,12 @@ namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
 HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
-                        const std::string& token) {
+                        const std::string& token, const std::string& from) {
   boost::asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(std::chrono::seconds(10));
+  stream.socket().open(tcp::v4());
+  stream.socket().bind(tcp::endpoint(boost::asio::ip::make_address(from), 0));
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   http::request<http::string_body> req(http::string_to_verb(method), target, 11);
   req.set(http::field::host, "127.0.0.1");

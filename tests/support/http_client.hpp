@@ -12,9 +12,11 @@ struct HttpResult {
   std::string body;
 };
 
-/// Sends `method target` to 127.0.0.1:port with an optional body and bearer token.
+/// Sends `method target` to 127.0.0.1:port with an optional body and bearer token, from
+/// the loopback address `from` (another 127.x.y.z is another client to the server).
 HttpResult http_request(int port, const std::string& method, const std::string& target,
-                        const std::string& body = "", const std::string& token = "");
+                        const std::string& body = "", const std::string& token = "",
+                        const std::string& from = "127.0.0.1");
 /// Sends raw bytes and returns the raw answer (for malformed-request tests).
 std::string http_raw(int port, const std::string& bytes);
 

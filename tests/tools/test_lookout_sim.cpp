@@ -49,6 +49,19 @@ struct Sim {
 }  // namespace
 
 TEST_SUITE("lookout.sim") {
+  TEST_CASE("sim release - answers how many held fields it let go") {
+    Sim s;
+    CHECK(s.sim({"set", "--control", s.control, "ch4-1", "ch4", "1.6"}).status == 0);
+    auto r = s.sim({"release", "--control", s.control, "ch4-1", "ch4"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out == "ok: 1 released\n");
+    r = s.sim({"release", "--control", s.control, "ch4-1"});
+    CHECK(r.out == "ok: 0 released\n");
+    r = s.sim({"release", "--control", s.control, "nobody"});
+    CHECK(r.status == 1);
+    CHECK(r.err == "lookout-sim: error: unknown device 'nobody'\n");
+  }
+
   TEST_CASE("sim set - the value is what a following lookout read polls") {
     Sim s;
     // WHEN methane is set to 1.37 %CH4 THEN "ok", exit 0

@@ -2,6 +2,7 @@
 // loops replay; a refusal is reported and does not stop the play.
 #include <doctest/doctest.h>
 
+#include "tools/sim/control_protocol.hpp"
 #include "tools/sim/device_factory.hpp"
 #include "tools/sim/scenario_player.hpp"
 
@@ -54,6 +55,24 @@ TEST_SUITE("sim.scenario") {
     CHECK(p.finished());
     CHECK(f.said.back() == "scenario p: finished at t=3660.0 s");
     CHECK(p.poll_timeout_ms(f.t0 + 100s) == -1);
+  }
+
+  TEST_CASE("a value a person set holds over the scenario until released") {
+    Fixture f;
+    auto p = f.player(RAMP, 60.0);
+    p.advance(f.t0 + 1s);
+    CHECK(f.air_gap() == "3000");
+    // GIVEN a person sets the air gap through the control protocol
+    CHECK(handle_control_line("set rl-1 air_gap 1500", f.devices, Seconds{1.0}) == "ok");
+    // WHEN the ramp goes on THEN it leaves the held value alone
+    p.advance(f.t0 + 31s);
+    CHECK(f.air_gap() == "1500");
+    // WHEN the person releases it THEN the next step of the ramp drives it again
+    CHECK(handle_control_line("release rl-1 air_gap", f.devices, Seconds{1.0}) == "ok: 1 released");
+    CHECK(handle_control_line("release rl-1", f.devices, Seconds{1.0}) == "ok: 0 released");
+    p.advance(f.t0 + 41s);
+    CHECK(f.air_gap() != "1500");
+    CHECK(handle_control_line("release nobody", f.devices, Seconds{1.0}) == "error: unknown device 'nobody'");
   }
 
   TEST_CASE("a looping scenario replays from the start") {

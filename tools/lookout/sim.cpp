@@ -1,4 +1,4 @@
-// lookout sim set|get|list --control HOST:PORT ...: drive a running lookout-sim.
+// lookout sim set|release|get|list --control HOST:PORT ...: drive a running lookout-sim.
 
 #include <iostream>
 
@@ -10,6 +10,7 @@ namespace lookout::cli {
 int sim(const Args& args) {
   constexpr const char* usage =
       "usage: lookout sim set --control HOST:PORT DEVICE FIELD VALUE\n"
+      "       lookout sim release --control HOST:PORT DEVICE [FIELD]\n"
       "       lookout sim get --control HOST:PORT DEVICE\n"
       "       lookout sim list --control HOST:PORT\n";
   if (args.size() < 3 || args[1] != "--control") {
@@ -18,7 +19,8 @@ int sim(const Args& args) {
   }
   const std::string& verb = args[0];
   const std::size_t want = verb == "set" ? 6 : verb == "get" ? 4 : verb == "list" ? 3 : 0;
-  if (want == 0 || args.size() != want) {
+  const bool release = verb == "release" && (args.size() == 4 || args.size() == 5);
+  if (!release && (want == 0 || args.size() != want)) {
     std::cerr << usage;
     return 2;
   }

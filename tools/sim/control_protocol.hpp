@@ -1,7 +1,8 @@
 #pragma once
 // The control line protocol, without sockets: one request line in, one reply line out.
 //
-//   set NAME FIELD VALUE   -> "ok" | "error: <why>"
+//   set NAME FIELD VALUE   -> "ok" | "error: <why>"; the field is held against a scenario
+//   release NAME [FIELD]   -> "ok: N released": the scenario drives the field(s) again
 //   get NAME               -> one line of JSON: name, model, unit, state, registers
 //   list                   -> {"devices":[...]} with one "get" object per device
 //
@@ -28,12 +29,16 @@ struct SetCommand {
 struct GetCommand {
   std::string device;
 };
+struct ReleaseCommand {
+  std::string device;
+  std::string field;  ///< empty: every held field of the device
+};
 struct ListCommand {};
 struct ControlError {
   std::string message;  ///< without the "error: " prefix
 };
 
-using ControlRequest = std::variant<SetCommand, GetCommand, ListCommand, ControlError>;
+using ControlRequest = std::variant<SetCommand, GetCommand, ReleaseCommand, ListCommand, ControlError>;
 
 ControlRequest parse_control_line(std::string_view line);
 

@@ -30,4 +30,16 @@ Device* DeviceSet::find_unit(int unit) const {
   return nullptr;
 }
 
+void DeviceSet::hold(std::string_view device, std::string_view field) {
+  held_.emplace(std::string(device), std::string(field));
+}
+
+bool DeviceSet::held(std::string_view device, std::string_view field) const {
+  return held_.contains(std::pair<std::string, std::string>(device, field));
+}
+
+std::size_t DeviceSet::release(std::string_view device, std::string_view field) {
+  return std::erase_if(held_, [&](const auto& h) { return h.first == device && (field.empty() || h.second == field); });
+}
+
 }  // namespace lookout::sim

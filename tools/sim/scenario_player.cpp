@@ -39,12 +39,15 @@ void ScenarioPlayer::advance(Clock::time_point now) {
     const std::string prefix = "scenario " + scenario_.name + ": t=" + seconds_text(next_time()) + " s ";
     Device* device = devices_.find(e.device);
     const Seconds uptime = now - devices_start_;
-    const auto error = device ? device->set_field(e.field, e.value, uptime)
-                              : SetError{"no device '" + e.device + "'"};
+    // A field a person set holds over the scenario until released.
+    const bool held = devices_.held(e.device, e.field);
+    const auto error = !device ? SetError{"no device '" + e.device + "'"}
+                       : held  ? std::nullopt
+                               : device->set_field(e.field, e.value, uptime);
     if (error) {
       say_(prefix + "set " + e.device + " " + e.field + " " + e.value + " refused (" + scenario_.file + ":" +
            std::to_string(e.line) + "): " + *error);
-    } else if (!e.note.empty()) {
+    } else if (!e.note.empty() && !held) {
       say_(prefix + e.note);
     }
     if (++next_ == scenario_.events.size()) {
