@@ -16,7 +16,7 @@ namespace lookout::test {
 struct DeploymentOptions {
   int poll_ms = 250;              ///< of every simulated device
   int publish_interval_ms = 100;  ///< of the gateway
-  std::string http_toml;          ///< more keys of the aggregator's [http] table
+  std::string http_toml = "";     ///< more keys of the aggregator's [http] table
 };
 
 class Deployment {
