@@ -227,7 +227,7 @@ TEST_SUITE("integration.http_api") {
     CHECK(m.body.find("lookout_http_responses_total{code=\"429\"} 2") != std::string::npos);
   }
 
-  TEST_CASE("healthz says what is wrong: 503 naming the broker while it is away, 200 when it is back") {
+  TEST_CASE("healthz says what is wrong: 503 naming the broker while it is away - 200 when it is back") {
     Deployment d;
     // GIVEN a deployment that works THEN healthz is 200 ok
     const auto up = http_request(d.http_port, "GET", "/healthz");
