@@ -44,6 +44,9 @@ struct Principal {
 /// starts with the token's (4302: Zhuzhou city and its counties); a site with no
 /// division is seen by no regulator. An officer sees their own enterprise.
 bool can_see(const Principal& who, const Divisions& divisions, std::string_view enterprise, std::string_view site);
+/// Whether `who` sees every enterprise and site, whatever the divisions: what figures
+/// labelled with all of them (/metrics) need.
+bool can_see_everything(const Principal& who);
 /// Whether `who` may acknowledge, shelve, unshelve an alarm of a site it can see.
 bool can_act(const Principal& who);
 /// Whether `who` may take an alarm out of service and put it back.

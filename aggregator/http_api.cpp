@@ -224,7 +224,7 @@ HttpResponse HttpApi::route(const HttpRequest& request, const std::string& path,
   if (path == "/metrics") {
     if (auto r = only(read, "GET")) return *r;
     // Its figures are labelled with every enterprise and site: for those who see them all.
-    if (who.role != Role::engineer && who.role != Role::admin) {
+    if (!can_see_everything(who)) {
       return json_error(403, "/metrics covers every enterprise: an engineer's or admin's token reads it; "
                              "GET /api/v1/health gives the same figures within this token's scope");
     }

@@ -51,6 +51,7 @@ TEST_SUITE("aggregator.auth") {
     // regulators read only
     CHECK(!can_act(zhuzhou));
     CHECK(!can_manage_tokens(zhuzhou));
+    CHECK(!can_see_everything(province));
   }
 
   TEST_CASE("an officer sees and acts within one enterprise - engineers and admins everywhere") {
@@ -61,11 +62,14 @@ TEST_SUITE("aggregator.auth") {
     CHECK(!can_see(officer, d, "xj-chem", "plant-2"));
     CHECK(can_act(officer));
     CHECK(!can_take_out_of_service(officer));
+    CHECK(!can_see_everything(officer));
     CHECK(!can_see(principal(Role::officer, "", ""), d, "", "x"));
     const auto engineer = principal(Role::engineer);
     CHECK(can_see(engineer, d, "unknown", "site"));
     CHECK(can_act(engineer));
     CHECK(can_take_out_of_service(engineer));
+    CHECK(can_see_everything(engineer));
+    CHECK(can_see_everything(principal(Role::admin)));
     CHECK(!can_manage_tokens(engineer));
     CHECK(can_manage_tokens(principal(Role::admin)));
   }
