@@ -30,7 +30,7 @@ class DeviceSet {
 
  private:
   std::vector<std::unique_ptr<Device>> devices_;
-  std::set<std::pair<std::string, std::string>, std::less<>> held_;
+  std::set<std::pair<std::string, std::string>> held_;  ///< (device, field)
 };
 
 }  // namespace lookout::sim

@@ -41,9 +41,12 @@ void ScenarioPlayer::advance(Clock::time_point now) {
     const Seconds uptime = now - devices_start_;
     // A field a person set holds over the scenario until released.
     const bool held = devices_.held(e.device, e.field);
-    const auto error = !device ? SetError{"no device '" + e.device + "'"}
-                       : held  ? std::nullopt
-                               : device->set_field(e.field, e.value, uptime);
+    SetError error;
+    if (!device) {
+      error = "no device '" + e.device + "'";
+    } else if (!held) {
+      error = device->set_field(e.field, e.value, uptime);
+    }
     if (error) {
       say_(prefix + "set " + e.device + " " + e.field + " " + e.value + " refused (" + scenario_.file + ":" +
            std::to_string(e.line) + "): " + *error);
