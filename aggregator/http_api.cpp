@@ -88,7 +88,7 @@ json event_json(const AlarmEvent& e) {
               {"comment", e.comment}};
 }
 
-json latest_json(const LatestValue& v) {
+json latest_json(const LatestValue& v, const Ingest::Judging& judging) {
   json p{{"id", v.key.enterprise + "/" + v.key.site + "/" + v.key.point},
          {"enterprise", v.key.enterprise},
          {"site", v.key.site},
@@ -101,6 +101,8 @@ json latest_json(const LatestValue& v) {
          {"quality", wire::to_string(v.reading.quality)},
          {"level", wire::to_string(v.level)}};
   if (v.reading.status != wire::DeviceStatus::ok) p["status"] = wire::to_string(v.reading.status);
+  p["derived"] = judging.derived;
+  p["judged"] = judging.judged;
   return p;
 }
 
@@ -291,7 +293,7 @@ HttpResponse HttpApi::status(const Principal& who, const std::string& query, std
       continue;
     }
     if (min_level && v.level < *min_level) continue;
-    points.push_back(latest_json(v));
+    points.push_back(latest_json(v, ingest_.judging(v.key)));
   }
   // Sites rolled up (GB 39496 5.5.4). A site's level is from all its quantities; the
   // quantity filter only narrows the list of quantities shown, `level` keeps sites and
@@ -331,7 +333,7 @@ HttpResponse HttpApi::point(const Principal& who, const std::vector<std::string>
   }
   if (!latest) return missing;
   if (parts.size() == 6) {
-    json j = latest_json(*latest);
+    json j = latest_json(*latest, ingest_.judging(key));
     // Every rule kind's alarm of the point; `alarm` is its threshold alarm, as before rule kinds.
     json alarms = json::array();
     for (const auto& [k, a] : ingest_.alarm_book()) {

@@ -60,6 +60,15 @@ bool Ingest::is_derived_point(const PointKey& key) const {
   });
 }
 
+Ingest::Judging Ingest::judging(const PointKey& key) const {
+  if (is_derived_point(key)) return {true, true};
+  const auto it = points_.find(key);
+  if (it == points_.end()) return {};
+  const PointRules& r = it->second.rules;
+  return {false, r.threshold.has_value() || r.rate.has_value() || r.tangent_angle.has_value() ||
+                     !r.accumulations.empty()};
+}
+
 Ingest::PointEntry& Ingest::point_entry(const PointKey& key, const std::string& quantity,
                                         const std::string& gateway) {
   auto it = points_.find(key);

@@ -86,6 +86,15 @@ class Ingest {
   /// A site's level (GB 39496 5.5.4): each quantity rolled up from its points' process
   /// alarms (threshold, rate, tangent angle, accumulation, derived), then the highest.
   wire::Level site_level(std::string_view enterprise, std::string_view site) const;
+  /// How live status should read a point's level: `derived` when it is a `[[derived]]`
+  /// point computed here; `judged` when some process rule (threshold, rate, tangent angle,
+  /// accumulation, derived) sets its level. A point nothing judges is "normal" only in
+  /// the sense that no alarm can rise on it, and `lookout status` shows it as unjudged.
+  struct Judging {
+    bool derived = false;
+    bool judged = false;
+  };
+  Judging judging(const PointKey& key) const;
   /// Every site known (by its points or alarms), rolled up as site_level() does, in
   /// (enterprise, site) order.
   std::vector<SiteRollup> rollup() const;

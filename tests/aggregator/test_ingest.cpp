@@ -439,6 +439,32 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(r.reason.find("does not match") != std::string::npos);
   }
 
+  TEST_CASE("live status is told which points a rule judges and which are derived") {
+    TempDir dir;
+    auto cfg = config_for(dir);
+    DerivedRule rule{"dam.freeboard", DerivedKind::freeboard, {"rl-1.level"}, 250.0, 0,
+                     derived_lines(DerivedKind::freeboard, 0.7)};
+    cfg.derived.push_back({"xj-mine", "mine-1", rule});
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    // GIVEN methane (a built-in threshold), a temperature and a gateway-computed phreatic
+    // depth (no rule of their own) and the water level a derived freeboard is computed from
+    ingest.handle(TOPIC,
+                  readings(1, {{"ch4-1.ch4", "methane", 0.2, "%CH4", T0},
+                               {"ch4-1.temperature", "temperature", 20.0, "degC", T0},
+                               {"vw-1.ch1_phreatic_depth", "phreatic_depth", 5.2, "m", T0},
+                               {"rl-1.level", "water_level", 248.0, "m", T0}}),
+                  T0);
+    const auto judging = [&](const char* point) { return ingest.judging({"xj-mine", "mine-1", point}); };
+    CHECK(judging("ch4-1.ch4").judged);
+    CHECK_FALSE(judging("ch4-1.ch4").derived);
+    CHECK_FALSE(judging("ch4-1.temperature").judged);
+    CHECK_FALSE(judging("vw-1.ch1_phreatic_depth").judged);  // the derived point judges, not its raw twin
+    CHECK(judging("dam.freeboard").derived);
+    CHECK(judging("dam.freeboard").judged);
+    CHECK_FALSE(judging("never-heard.x").judged);
+  }
+
   TEST_CASE("derived freeboard from a water-level point and the installation record") {
     TempDir dir;
     auto cfg = config_for(dir);
