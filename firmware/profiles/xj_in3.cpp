@@ -3,12 +3,15 @@
 // Channels (point "{device}.<channel>"):
 //   tilt_x, tilt_y   tilt          deg    the node's tilt about each axis
 //   temperature      temperature   degC
-//   dx, dy           displacement  mm     the segment's displacement along X / Y, with segment_length_mm
-// Options: segment_length_mm [mm] (the installation record, usually 500 or 1000), and with
-// it zero_tilt_x, zero_tilt_y [deg] (theta0: the tilts at installation). The cumulative
-// displacement down a borehole sums several nodes (devices): engineering::cumulative_displacement_mm.
+//   dx, dy           displacement  mm     the segment's displacement along X / Y
+// Options: the segment length L from the installation record, exactly one of
+// segment_length_m [m] (as the sheet and the record give it, usually 0.5 or 1.0) and
+// segment_length_mm [mm]; zero_tilt_x, zero_tilt_y [deg] (theta0: the tilts at installation).
+// The cumulative displacement down a borehole sums several nodes (devices):
+// engineering::cumulative_displacement_mm.
 
 #include <cmath>
+#include <sstream>
 
 #include "firmware/engineering/inclinometer.hpp"
 #include "firmware/profiles/profiles.hpp"
@@ -27,21 +30,77 @@ constexpr int STATUS_OK = 0;
 constexpr int STATUS_OUT_OF_RANGE = 1;
 constexpr int STATUS_SENSOR_FAULT = 2;
 
-constexpr std::string_view SEGMENT_LENGTH = "segment_length_mm";
+constexpr std::string_view SEGMENT_LENGTH_M = "segment_length_m";
+constexpr std::string_view SEGMENT_LENGTH_MM = "segment_length_mm";
 constexpr std::string_view ZERO_TILT_X = "zero_tilt_x";
 constexpr std::string_view ZERO_TILT_Y = "zero_tilt_y";
 
-std::vector<OptionIssue> check(const DeviceOptions& o) {
-  const auto length = o.number(SEGMENT_LENGTH);
-  if (length && !(*length > 0.0)) {
-    return {{std::string(SEGMENT_LENGTH), std::string(SEGMENT_LENGTH) + ": must be more than 0 mm"}};
+// [m] Segment lengths a borehole chain can have. The sheet's nodes sit "usually 0.5 m or
+// 1.0 m" apart; a figure outside 0.1-10 m is a unit mistake (0.5 written as millimetres,
+// 500 as metres), which would scale every displacement by 1000.
+constexpr double MIN_SEGMENT_M = 0.1;
+constexpr double MAX_SEGMENT_M = 10.0;
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+/// [m] the segment length from whichever key gives it; nullopt when none does.
+std::optional<double> segment_length_m(const DeviceOptions& o) {
+  if (const auto m = o.number(SEGMENT_LENGTH_M)) return *m;
+  if (const auto mm = o.number(SEGMENT_LENGTH_MM)) return *mm / MM_PER_M;
+  return std::nullopt;
+}
+
+/// A segment length out of range, given in `unit` (`per_m` of them to a metre), with the
+/// other key's spelling when the figure fits there: the likely mistake is the unit.
+OptionIssue length_out_of_range(std::string_view key, double value, double per_m, std::string_view unit,
+                                std::string_view other_key, double other_per_m) {
+  std::string msg = std::string(key) + ": " + number_text(value) + " " + std::string(unit) +
+                    " is not a segment length (" + number_text(MIN_SEGMENT_M * per_m) + " to " +
+                    number_text(MAX_SEGMENT_M * per_m) + " " + std::string(unit) + ")";
+  const double as_other_m = value / other_per_m;
+  if (as_other_m >= MIN_SEGMENT_M && as_other_m <= MAX_SEGMENT_M) {
+    msg += "; did you mean " + std::string(other_key) + " = " + number_text(value) + "?";
   }
-  return {};
+  return {std::string(key), msg};
+}
+
+std::vector<OptionIssue> check(const DeviceOptions& o) {
+  const bool in_m = o.has(SEGMENT_LENGTH_M);
+  const bool in_mm = o.has(SEGMENT_LENGTH_MM);
+  if (in_m && in_mm) {
+    return {{std::string(SEGMENT_LENGTH_MM), std::string(SEGMENT_LENGTH_MM) +
+                                                 ": give the segment length once, as segment_length_m [m] or as "
+                                                 "segment_length_mm [mm], not both"}};
+  }
+  if (!in_m && !in_mm) {
+    // Without it the node's displacement, its reason for being, would silently be missing.
+    return {{"", "an XJ-IN3 needs its segment length L from the installation record: segment_length_m [m] "
+                 "(e.g. 0.5) or segment_length_mm [mm] (e.g. 500)"}};
+  }
+  std::vector<OptionIssue> issues;
+  if (const auto m = o.number(SEGMENT_LENGTH_M); m && !(*m >= MIN_SEGMENT_M && *m <= MAX_SEGMENT_M)) {
+    issues.push_back(length_out_of_range(SEGMENT_LENGTH_M, *m, 1.0, "m", SEGMENT_LENGTH_MM, MM_PER_M));
+  }
+  const auto mm = o.number(SEGMENT_LENGTH_MM);
+  if (mm && !(*mm / MM_PER_M >= MIN_SEGMENT_M && *mm / MM_PER_M <= MAX_SEGMENT_M)) {
+    issues.push_back(length_out_of_range(SEGMENT_LENGTH_MM, *mm, MM_PER_M, "mm", SEGMENT_LENGTH_M, 1.0));
+  }
+  for (const auto key : {ZERO_TILT_X, ZERO_TILT_Y}) {
+    if (!o.has(key)) {
+      issues.push_back({std::string(key), std::string(key) + ": needed with the segment length: the tilt at "
+                                                             "installation (theta0) [deg]"});
+    }
+  }
+  return issues;
 }
 
 std::vector<ChannelSpec> channels_for(const DeviceOptions& o) {
   std::vector<ChannelSpec> out{{"tilt_x", "tilt", "deg"}, {"tilt_y", "tilt", "deg"}, {"temperature", "temperature", "degC"}};
-  if (o.has(SEGMENT_LENGTH)) {
+  if (o.has(SEGMENT_LENGTH_M) || o.has(SEGMENT_LENGTH_MM)) {
     out.push_back({"dx", "displacement", "mm"});
     out.push_back({"dy", "displacement", "mm"});
   }
@@ -93,14 +152,13 @@ std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& o
   }
   out.push_back(temp);
 
-  if (const auto length_mm = o.number(SEGMENT_LENGTH)) {
-    const double length_m = *length_mm / MM_PER_M;
+  if (const auto length_m = segment_length_m(o)) {
     const std::pair<const char*, std::string_view> axes[] = {{"dx", ZERO_TILT_X}, {"dy", ZERO_TILT_Y}};
     for (std::size_t i = 0; i < 2; ++i) {
       const ChannelValue& tilt = out[i];
       ChannelValue d{axes[i].first, "displacement", "mm", std::nullopt, tilt.quality, tilt.status};
       if (tilt.value) {
-        d.value = engineering::segment_displacement_mm(length_m, *tilt.value, o.number(axes[i].second).value_or(0.0));
+        d.value = engineering::segment_displacement_mm(*length_m, *tilt.value, o.number(axes[i].second).value_or(0.0));
       }
       out.push_back(d);
     }
@@ -129,10 +187,12 @@ Profile xj_in3() {
       .interpret = interpret,
       .options =
           {
-              {SEGMENT_LENGTH, OptionType::number, "mm",
-               "segment length L from the installation record (usually 500 or 1000): gives dx and dy"},
-              {ZERO_TILT_X, OptionType::number, "deg", "tilt_x at installation (theta0)", false, SEGMENT_LENGTH},
-              {ZERO_TILT_Y, OptionType::number, "deg", "tilt_y at installation (theta0)", false, SEGMENT_LENGTH},
+              {SEGMENT_LENGTH_M, OptionType::number, "m",
+               "segment length L from the installation record (usually 0.5 or 1.0): gives dx and dy"},
+              {SEGMENT_LENGTH_MM, OptionType::number, "mm",
+               "segment length L in millimetres (usually 500 or 1000), instead of segment_length_m"},
+              {ZERO_TILT_X, OptionType::number, "deg", "tilt_x at installation (theta0)"},
+              {ZERO_TILT_Y, OptionType::number, "deg", "tilt_y at installation (theta0)"},
           },
       .channels_for = channels_for,
       .check = check,

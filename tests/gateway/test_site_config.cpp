@@ -136,3 +136,23 @@ TEST_SUITE("gateway.site_config") {
     CHECK(q[0].find("face_elevaton") != std::string::npos);
   }
 }
+
+TEST_SUITE("gateway.site_config") {
+  TEST_CASE("an XJ-IN3 segment length in m or in mm - both or neither is an error at its line") {
+    const std::string in3 = "\n[[bus.device]]\nname = \"in-1\"\nmodel = \"XJ-IN3\"\nunit = 6\n";
+    const std::string in_m = "calibration = { segment_length_m = 0.5, zero_tilt_x = 0.25, zero_tilt_y = 0 }\n";
+    const auto s = parse_site(GOOD + in3 + in_m, "/sites/s.toml");
+    CHECK(s.buses[0].devices[2].options.number("segment_length_m") == 0.5);
+
+    const auto both = problems(GOOD + in3 + "calibration = { segment_length_m = 0.5, segment_length_mm = 500, "
+                                            "zero_tilt_x = 0.25, zero_tilt_y = 0 }\n");
+    REQUIRE(both.size() == 1);
+    CHECK(both[0] == "/sites/s.toml:32:61: bus[0].device[2].calibration.segment_length_mm: give the segment length "
+                     "once, as segment_length_m [m] or as segment_length_mm [mm], not both");
+    const auto neither = problems(GOOD + in3);
+    REQUIRE(neither.size() == 1);
+    CHECK(neither[0] == "/sites/s.toml:28:1: bus[0].device[2].calibration: an XJ-IN3 needs its segment length L "
+                        "from the installation record: segment_length_m [m] (e.g. 0.5) or segment_length_mm [mm] "
+                        "(e.g. 500)");
+  }
+}

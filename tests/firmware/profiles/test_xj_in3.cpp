@@ -91,7 +91,6 @@ TEST_SUITE("profiles.xj_in3") {
 
   TEST_CASE("options: zero tilts are needed with a segment length") {
     const Profile p = profiles::xj_in3();
-    CHECK(check_options(p, {}).empty());
     CHECK(check_options(p, example_segment()).empty());
     DeviceOptions o;
     o.set("segment_length_mm", 1000.0);
@@ -103,6 +102,63 @@ TEST_SUITE("profiles.xj_in3") {
     o.set("segment_length_mm", 0.0);
     REQUIRE(check_options(p, o).size() == 1);
     CHECK(check_options(p, o)[0].key == "segment_length_mm");
+  }
+
+  TEST_CASE("options: the segment length in metres as the sheet gives it - or in millimetres") {
+    // GIVEN the sheet's example segment written as L = 0.5 m
+    DeviceOptions o;
+    o.set("segment_length_m", 0.5);
+    o.set("zero_tilt_x", 0.25);
+    o.set("zero_tilt_y", 0.25);
+    const Profile p = profiles::xj_in3();
+    CHECK(check_options(p, o).empty());
+    CHECK(device_channels(p, o).size() == 5);
+    // WHEN it tilts from 0.250 to 1.250 deg THEN it moved 8.726 mm, as with 500 mm
+    const auto v = read_in3(1250, 250, 0, o);
+    CHECK(*channel_of(v, "dx").value == doctest::Approx(8.726).epsilon(1e-4));
+    const auto in_mm = read_in3(1250, 250, 0, example_segment());
+    CHECK(*channel_of(v, "dx").value == doctest::Approx(*channel_of(in_mm, "dx").value));
+  }
+
+  TEST_CASE("options: exactly one segment length - both or neither is an error") {
+    const Profile p = profiles::xj_in3();
+    DeviceOptions both = example_segment();
+    both.set("segment_length_m", 0.5);
+    const auto b = check_options(p, both);
+    REQUIRE(b.size() == 1);
+    CHECK(b[0].key == "segment_length_mm");
+    CHECK(b[0].message.find("not both") != std::string::npos);
+
+    DeviceOptions neither;
+    neither.set("zero_tilt_x", 0.25);
+    neither.set("zero_tilt_y", 0.25);
+    for (const auto& o : {neither, DeviceOptions{}}) {
+      const auto n = check_options(p, o);
+      REQUIRE(n.size() == 1);
+      CHECK(n[0].key.empty());  // the device's line: no key to point at
+      CHECK(n[0].message.find("segment_length_m [m]") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("options: a segment length in the wrong unit is refused with the right spelling") {
+    const Profile p = profiles::xj_in3();
+    DeviceOptions mm = example_segment();
+    mm.set("segment_length_mm", 0.5);  // metres written under the millimetre key
+    const auto a = check_options(p, mm);
+    REQUIRE(a.size() == 1);
+    CHECK(a[0].message == "segment_length_mm: 0.5 mm is not a segment length (100 to 10000 mm); "
+                          "did you mean segment_length_m = 0.5?");
+    DeviceOptions m;
+    m.set("segment_length_m", 500.0);  // millimetres written under the metre key
+    m.set("zero_tilt_x", 0.0);
+    m.set("zero_tilt_y", 0.0);
+    const auto b = check_options(p, m);
+    REQUIRE(b.size() == 1);
+    CHECK(b[0].message == "segment_length_m: 500 m is not a segment length (0.1 to 10 m); "
+                          "did you mean segment_length_mm = 500?");
+    m.set("segment_length_m", -1.0);
+    REQUIRE(check_options(p, m).size() == 1);
+    CHECK(check_options(p, m)[0].message.find("did you mean") == std::string::npos);
   }
 
   TEST_CASE("one request for input registers 0-5") {
