@@ -67,6 +67,10 @@ int free_port();
 bool wait_for_port(int port, std::chrono::milliseconds timeout);
 /// Polls `pred` every 50 ms until it holds or `timeout` passes.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+/// The deadline of a wait for something that must happen (a poll, a process start, a broker
+/// round trip): it only bounds a hung run. 30 s: what takes well under a second on an idle
+/// machine may take many times longer on a loaded 2-core one, and a test must pass on both.
+inline constexpr std::chrono::seconds HUNG_RUN{30};
 /// Writes a text file.
 void write_file(const std::filesystem::path& file, const std::string& text);
 /// The path of a built program (build/bin/NAME).
