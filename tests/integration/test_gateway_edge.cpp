@@ -3,8 +3,6 @@
 // conditions hold; the heartbeat kept alive; an XJ-GN1 sped up during a warning (issue #3).
 #include <doctest/doctest.h>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -122,20 +120,11 @@ struct EdgeRig {
   /// thread, before it is queued) and after the coil writes due before that poll.
   std::vector<double> measured(const std::string& point) const {
     std::vector<double> out;
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2((dir / "gw" / "outbox.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_busy_timeout(db, 5000);  // the gateway holds its write lock for one append at most
-      sqlite3_stmt* s = nullptr;
-      if (sqlite3_prepare_v2(db, "SELECT payload FROM outbox ORDER BY seq", -1, &s, nullptr) == SQLITE_OK) {
-        while (sqlite3_step(s) == SQLITE_ROW) {
-          for (const auto& r : json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)))) {
-            if (r["point"] == point) out.push_back(r["value"].is_null() ? NAN : r["value"].get<double>());
-          }
-        }
+    for (const auto& batch : queued_batches(dir / "gw")) {
+      for (const auto& r : batch.readings) {
+        if (r["point"] == point) out.push_back(r["value"].is_null() ? NAN : r["value"].get<double>());
       }
-      sqlite3_finalize(s);
     }
-    sqlite3_close(db);
     return out;
   }
 

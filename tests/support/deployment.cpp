@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "tests/support/http_client.hpp"
@@ -123,6 +124,44 @@ std::vector<std::int64_t> Deployment::stored_seqs() {
       while (sqlite3_step(s) == SQLITE_ROW) {
         const auto seq = sqlite3_column_int64(s, 0);
         if (out.empty() || out.back() != seq) out.push_back(seq);
+      }
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+std::vector<double> Deployment::stored_values(const std::string& point) {
+  sqlite3* db = nullptr;
+  std::vector<double> out;
+  if (sqlite3_open_v2((dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);  // the aggregator holds its write lock for one batch at most
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM readings WHERE gateway = ?1 AND point = ?2 ORDER BY rowid", -1, &s,
+                           nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, GATEWAY, -1, SQLITE_STATIC);
+      sqlite3_bind_text(s, 2, point.c_str(), -1, SQLITE_TRANSIENT);
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        out.push_back(sqlite3_column_type(s, 0) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 0));
+      }
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+std::vector<QueuedBatch> queued_batches(const std::filesystem::path& data_dir) {
+  sqlite3* db = nullptr;
+  std::vector<QueuedBatch> out;
+  if (sqlite3_open_v2((data_dir / "outbox.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);  // the gateway holds its write lock for one append at most
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT seq, payload FROM outbox ORDER BY seq", -1, &s, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        out.push_back({sqlite3_column_int64(s, 0),
+                       nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)))});
       }
     }
     sqlite3_finalize(s);

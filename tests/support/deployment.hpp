@@ -13,6 +13,16 @@
 
 namespace lookout::test {
 
+/// A batch a gateway holds in its outbox: written, not yet acknowledged by the aggregator.
+struct QueuedBatch {
+  std::int64_t seq = 0;
+  nlohmann::json readings;  ///< the batch's readings, a JSON array as the gateway sends them
+};
+
+/// A gateway's outbox (DATA_DIR/outbox.sqlite) as it is now, oldest first; empty while it
+/// does not exist yet. A batch is in it once the edge logic has acted on its readings.
+std::vector<QueuedBatch> queued_batches(const std::filesystem::path& data_dir);
+
 struct DeploymentOptions {
   int poll_ms = 250;              ///< of every simulated device
   int publish_interval_ms = 100;  ///< of the gateway
@@ -35,6 +45,11 @@ class Deployment {
                            const std::vector<std::string>& scope = {});
   /// The batch sequence numbers of our gateway in the order the aggregator stored them.
   std::vector<std::int64_t> stored_seqs();
+  /// The values of our gateway's `point` the aggregator stored, in the order it stored them
+  /// (null as NaN).
+  std::vector<double> stored_values(const std::string& point);
+  /// Our gateway's outbox as it is now (queued_batches of its data directory).
+  std::vector<QueuedBatch> outbox() { return queued_batches(dir / "gateway-data"); }
 
   /// `set DEVICE FIELD VALUE` on the simulator; CHECKs the answer is ok.
   void sim_set(const std::string& device, const std::string& field, const std::string& value);
