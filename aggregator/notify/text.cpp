@@ -94,7 +94,7 @@ std::string_view level_name(wire::Level l, Language lang) {
 
 std::string quantity_name(std::string_view quantity, Language lang) {
   if (lang != Language::zh) return std::string(quantity);
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 16> ZH_NAMES{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> ZH_NAMES{{
       {"methane", "甲烷"},
       {"co", "一氧化碳"},
       {"h2s", "硫化氢"},
@@ -111,6 +111,7 @@ std::string quantity_name(std::string_view quantity, Language lang) {
       {"displacement_vertical", "垂直位移"},
       {"crack_opening", "裂缝开度"},
       {"seepage_flow", "渗流量"},
+      {"temperature", "温度"},
   }};
   for (const auto& [k, v] : ZH_NAMES) {
     if (k == quantity) return std::string(v);

@@ -1,15 +1,15 @@
-// lookout status: each site's level rolled up from its quantities, then every point's
-// latest value, quality, level and the rule kinds of its standing alarms, as tables.
+// lookout status: the aggregator's live status, alarms and gateways as tables
+// (status_view.hpp), in the language of the locale.
 
-#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
-#include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "tools/lookout/commands.hpp"
 #include "tools/lookout/net.hpp"
+#include "tools/lookout/status_view.hpp"
 
 namespace lookout::cli {
 namespace {
@@ -26,9 +26,12 @@ nlohmann::json get_json(const std::string& api, const std::string& path, const s
   return j;
 }
 
-std::string text(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+/// [min] east of UTC of this machine's local time now (TZ, else /etc/localtime).
+int local_utc_offset_min() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  return static_cast<int>(tm.tm_gmtoff / 60);
 }
 
 }  // namespace
@@ -54,43 +57,17 @@ int status(const Args& args) {
     }
   }
   try {
-    const auto j = get_json(api, "/api/v1/status", token);
-    if (j.is_null()) return 1;
-    const auto active = get_json(api, "/api/v1/alarms", token);
-    if (active.is_null()) return 1;
-    // Per point, the rule kinds of its alarms that are not normal, with their levels.
-    std::map<std::string, std::string> kinds;
-    for (const auto& a : active["alarms"]) {
-      auto& k = kinds[text(a, "enterprise") + "/" + text(a, "site") + "/" + text(a, "point")];
-      if (!k.empty()) k += ",";
-      // An alarm back to normal but not yet acknowledged still wants a person: "returned".
-      k += text(a, "kind") + ":" + (text(a, "state") == "returned_unacknowledged" ? "returned" : text(a, "level"));
-    }
-
-    std::printf("%-12s %-10s %-20s %-7s\n", "enterprise", "site", "quantity", "level");
-    for (const auto& s : j.value("sites", nlohmann::json::array())) {
-      if (!site.empty() && s["site"] != site) continue;
-      std::printf("%-12s %-10s %-20s %-7s\n", text(s, "enterprise").c_str(), text(s, "site").c_str(), "(site)",
-                  text(s, "level").c_str());
-      for (const auto& q : s["quantities"]) {
-        std::printf("%-12s %-10s %-20s %-7s (highest point %s, %d point%s)\n", text(s, "enterprise").c_str(),
-                    text(s, "site").c_str(), text(q, "quantity").c_str(), text(q, "level").c_str(),
-                    text(q, "highest_point_level").c_str(), q.value("points", 0), q.value("points", 0) == 1 ? "" : "s");
-      }
-    }
-    std::printf("\n%-12s %-10s %-20s %-16s %12s %-6s %-9s %-14s %-7s %s\n", "enterprise", "site", "point", "quantity",
-                "value", "unit", "quality", "status", "level", "alarms");
-    for (const auto& p : j["points"]) {
-      if (!site.empty() && p["site"] != site) continue;
-      // Six significant digits, as an instrument shows them (1.2, 20, 27.0847), not JSON's 17.
-      char value[32] = "-";
-      if (p["value"].is_number()) std::snprintf(value, sizeof value, "%.6g", p["value"].get<double>());
-      const auto k = kinds.find(text(p, "enterprise") + "/" + text(p, "site") + "/" + text(p, "point"));
-      std::printf("%-12s %-10s %-20s %-16s %12s %-6s %-9s %-14s %-7s %s\n", text(p, "enterprise").c_str(),
-                  text(p, "site").c_str(), text(p, "point").c_str(), text(p, "quantity").c_str(), value,
-                  text(p, "unit").c_str(), text(p, "quality").c_str(), text(p, "status").c_str(),
-                  text(p, "level").c_str(), k == kinds.end() ? "-" : k->second.c_str());
-    }
+    StatusInput in;
+    in.status = get_json(api, "/api/v1/status", token);
+    if (in.status.is_null()) return 1;
+    in.alarms = get_json(api, "/api/v1/alarms", token);
+    if (in.alarms.is_null()) return 1;
+    in.gateways = get_json(api, "/api/v1/gateways", token);
+    if (in.gateways.is_null()) return 1;
+    in.site = site;
+    in.lang = lang_from_env(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG"));
+    in.utc_offset_min = local_utc_offset_min();
+    std::cout << render_status(in);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "lookout status: " << api << ": " << e.what() << "\n";

@@ -190,6 +190,12 @@ std::string render_status(const StatusInput& in) {
   for (const auto& g : list(in.gateways, "gateways")) {
     if (!flag(g, "online", false)) contact[site_of(g)].offline.emplace_back(text(g, "gateway"), number(g, "last_seen"));
   }
+  // The quantities of a site that a rule judges at one point at least: the others' level
+  // is "normal" only because nothing can raise it.
+  std::set<std::pair<SiteKey, std::string>> judged_quantities;
+  for (const auto& p : list(in.status, "points")) {
+    if (flag(p, "judged", true)) judged_quantities.emplace(site_of(p), text(p, "quantity"));
+  }
 
   std::string out = say(lang, {"Sites\n", "站点\n"});
   TextTable sites({say(lang, {"enterprise", "企业"}), say(lang, {"site", "站点"}), say(lang, {"subject", "对象"}),
@@ -205,12 +211,19 @@ std::string render_status(const StatusInput& in) {
                lost ? contact_note(c->second, in, now_ms) : ""});
     for (const auto& q : list(s, "quantities")) {
       const int points = q.value("points", 0);
+      const std::string count = std::to_string(points);
+      const std::string name = aggregator::notify::quantity_name(text(q, "quantity"), zh_lang);
+      if (judged_quantities.count({site_of(s), text(q, "quantity")}) == 0) {
+        sites.add({text(s, "enterprise"), text(s, "site"), name, "-",
+                   lang == Lang::zh ? "（其 " + count + " 个测点均不设报警规则）"
+                                    : "(no rule judges its " + count + " point" + (points == 1 ? "" : "s") + ")"});
+        continue;
+      }
       const std::string highest = word(lang, text(q, "highest_point_level"));
-      sites.add({text(s, "enterprise"), text(s, "site"),
-                 aggregator::notify::quantity_name(text(q, "quantity"), zh_lang), word(lang, text(q, "level")),
-                 lang == Lang::zh ? "（最高测点 " + highest + "，共 " + std::to_string(points) + " 个测点）"
-                                  : "(highest point " + highest + ", " + std::to_string(points) + " point" +
-                                        (points == 1 ? "" : "s") + ")"});
+      sites.add({text(s, "enterprise"), text(s, "site"), name, word(lang, text(q, "level")),
+                 lang == Lang::zh ? "（最高测点 " + highest + "，共 " + count + " 个测点）"
+                                  : "(highest point " + highest + ", " + count + " point" + (points == 1 ? "" : "s") +
+                                        ")"});
     }
   }
   out += sites.str();
