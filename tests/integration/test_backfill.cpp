@@ -57,12 +57,13 @@ TEST_SUITE("integration.backfill") {
     REQUIRE(d.wait_status("ch4-1.ch4", [](const json& p) { return p["value"] == 0.4; }));
     const std::int64_t since = utc_ms();
 
-    // WHEN the broker is away while methane rises to 1.20 % (orange) and falls back to 0.40 %
+    // WHEN the broker is away while methane rises to 1.20 % (orange) and falls back to 0.39 %
+    // (each value waits until the gateway has measured it: it is in the outbox)
     d.broker->stop();
     d.sim_set("ch4-1", "ch4", "1.20");
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    d.sim_set("ch4-1", "ch4", "0.40");
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    REQUIRE(eventually([&] { return d.queued_at("ch4-1.ch4", 1.20) > 0; }, HUNG_RUN));
+    d.sim_set("ch4-1", "ch4", "0.39");  // not 0.40, which batches from before may still hold
+    REQUIRE(eventually([&] { return d.queued_at("ch4-1.ch4", 0.39) > 0; }, HUNG_RUN));
     // AND it comes back: the gateway sends its outbox, many batches, then live ones
     d.broker->restart();
     d.sim_set("ch4-1", "ch4", "0.41");
@@ -86,19 +87,21 @@ TEST_SUITE("integration.backfill") {
     CHECK(events[0]["who"] == "system");
     CHECK(events[0]["ts"].get<std::int64_t>() > since);
     CHECK(events.back()["to_level"] == "normal");
-    // AND nobody was paged for it: the group window (1 s) and a delivery have long passed
+    // AND nobody was paged for it: 3 s is three group windows (1 s) and past the retry delays
+    // (0.3 s, 1 s), so a page decided wrongly would have been delivered by then
     std::this_thread::sleep_for(std::chrono::seconds(3));
     CHECK(notices_of(rx, "ch4-1.ch4", "orange") == 0);
     CHECK(rx.delivered().empty());
 
-    // WHEN the broker is away again while methane rises to 1.20 % and stays there
+    // WHEN the broker is away again while methane rises to 1.25 % and stays there
     d.broker->stop();
-    d.sim_set("ch4-1", "ch4", "1.20");
-    std::this_thread::sleep_for(std::chrono::seconds(2));
+    d.sim_set("ch4-1", "ch4", "1.25");  // orange too; not 1.20, the first outage's value
+    REQUIRE(eventually([&] { return d.queued_at("ch4-1.ch4", 1.25) > 0; }, HUNG_RUN));
     d.broker->restart();
     // THEN the alarm, still up when the outbox has drained, pages: once
     REQUIRE_MESSAGE(eventually([&] { return notices_of(rx, "ch4-1.ch4", "orange") > 0; }, std::chrono::seconds(30)),
                     d.aggregator->stderr_text());
+    // AND not twice: 2 s is two group windows and past the retry delays
     std::this_thread::sleep_for(std::chrono::seconds(2));
     CHECK(notices_of(rx, "ch4-1.ch4", "orange") == 1);
   }

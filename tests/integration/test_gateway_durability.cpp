@@ -30,15 +30,6 @@ std::vector<std::int64_t> queued_seqs(Deployment& d) {
   return out;
 }
 
-/// How many readings of `point` in the outbox are within 1e-6 of `value`.
-std::size_t queued_at(Deployment& d, const std::string& point, double value) {
-  std::size_t n = 0;
-  for (const auto& b : d.outbox()) {
-    for (const auto& r : b.readings) n += r["point"] == point && r["value"].is_number() && std::fabs(r["value"].get<double>() - value) < 1e-6;
-  }
-  return n;
-}
-
 /// True when every one of `wanted` is in `seqs`.
 bool contains_all(const std::vector<std::int64_t>& seqs, const std::vector<std::int64_t>& wanted) {
   return std::all_of(wanted.begin(), wanted.end(),
@@ -60,7 +51,7 @@ TEST_SUITE("integration.durability") {
     for (int i = 0; i < 6; ++i) {
       values.push_back(0.30 + 0.01 * i);
       d.sim_set("ch4-1", "ch4", std::to_string(values.back()));
-      REQUIRE_MESSAGE(eventually([&] { return queued_at(d, "ch4-1.ch4", values.back()) > 0; }, HUNG_RUN),
+      REQUIRE_MESSAGE(eventually([&] { return d.queued_at("ch4-1.ch4", values.back()) > 0; }, HUNG_RUN),
                       d.gateway->stderr_text());
       std::this_thread::sleep_until(down_at + std::chrono::seconds(5) * (i + 1));
     }

@@ -170,6 +170,16 @@ std::vector<QueuedBatch> queued_batches(const std::filesystem::path& data_dir) {
   return out;
 }
 
+std::size_t Deployment::queued_at(const std::string& point, double value) {
+  std::size_t n = 0;
+  for (const auto& b : outbox()) {
+    for (const auto& r : b.readings) {
+      n += r["point"] == point && r["value"].is_number() && std::fabs(r["value"].get<double>() - value) < 1e-6;
+    }
+  }
+  return n;
+}
+
 Deployment::~Deployment() {
   // Each stop is checked: a process that does not stop on SIGTERM is a defect.
   if (gateway) CHECK_MESSAGE(gateway->stop() == 0, gateway->stderr_text());

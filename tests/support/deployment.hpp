@@ -50,6 +50,9 @@ class Deployment {
   std::vector<double> stored_values(const std::string& point);
   /// Our gateway's outbox as it is now (queued_batches of its data directory).
   std::vector<QueuedBatch> outbox() { return queued_batches(dir / "gateway-data"); }
+  /// How many readings of `point` waiting in our gateway's outbox are within 1e-6 of `value`:
+  /// the gateway has measured the value (and acted on it at the edge) once this is > 0.
+  std::size_t queued_at(const std::string& point, double value);
 
   /// `set DEVICE FIELD VALUE` on the simulator; CHECKs the answer is ok.
   void sim_set(const std::string& device, const std::string& field, const std::string& value);
