@@ -99,7 +99,7 @@ TEST_SUITE("integration.backfill") {
     REQUIRE(eventually([&] { return d.queued_at("ch4-1.ch4", 1.25) > 0; }, HUNG_RUN));
     d.broker->restart();
     // THEN the alarm, still up when the outbox has drained, pages: once
-    REQUIRE_MESSAGE(eventually([&] { return notices_of(rx, "ch4-1.ch4", "orange") > 0; }, std::chrono::seconds(30)),
+    REQUIRE_MESSAGE(eventually([&] { return notices_of(rx, "ch4-1.ch4", "orange") > 0; }, HUNG_RUN),
                     d.aggregator->stderr_text());
     // AND not twice: 2 s is two group windows and past the retry delays
     std::this_thread::sleep_for(std::chrono::seconds(2));

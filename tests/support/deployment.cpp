@@ -76,7 +76,7 @@ void Deployment::start_aggregator() {
   // The aggregator's session must exist before the first batch, or the broker has no one
   // to keep it for.
   if (!eventually([&] { return aggregator->stderr_text().find("subscribed to") != std::string::npos; },
-                  std::chrono::seconds(10))) {
+                  HUNG_RUN)) {
     throw std::runtime_error("lookout-aggregator did not subscribe: " + aggregator->stderr_text());
   }
   // And its second session (the alarm publisher) is up too, so that a test starts from a
@@ -93,7 +93,7 @@ std::string create_token(const std::filesystem::path& db, const std::string& rol
   argv.push_back(db.string());
   Process cli(argv, db.parent_path() / "token.log");
   const auto line = cli.wait_for_line("lk_", std::chrono::seconds(10));
-  eventually([&] { return !cli.running(); }, std::chrono::seconds(10));  // let it finish, not SIGTERM it
+  eventually([&] { return !cli.running(); }, HUNG_RUN);  // let it finish, not SIGTERM it
   const int status = cli.stop();
   if (!line || status != 0) {
     throw std::runtime_error("lookout token create failed (exit status " + std::to_string(status) +

@@ -21,10 +21,10 @@ Run lookout_cli(const TempDir& dir, std::vector<std::string> args, std::size_t l
   args.insert(args.begin(), bin("lookout"));
   static int runs = 0;  // a log per run: the file is appended to
   Process p(args, dir / ("cli-" + std::to_string(++runs) + ".log"));
-  eventually([&] { return !p.running(); }, std::chrono::seconds(10));  // let it finish, not SIGTERM it
+  eventually([&] { return !p.running(); }, HUNG_RUN);  // let it finish, not SIGTERM it
   Run r;
   r.status = p.stop();
-  eventually([&] { return p.lines().size() >= lines; }, std::chrono::seconds(5));  // the reader may lag the exit
+  eventually([&] { return p.lines().size() >= lines; }, HUNG_RUN);  // the reader may lag the exit
   r.out = p.lines();
   r.err = p.stderr_text();
   return r;

@@ -189,7 +189,7 @@ TEST_SUITE("sim") {
                                  dir / "socat.stderr");
     REQUIRE(lookout::test::eventually(
         [&] { return std::filesystem::exists(gateway_end) && std::filesystem::exists(sim_end); },
-        std::chrono::seconds(5)));
+        lookout::test::HUNG_RUN));
     Process sim({"--rtu", sim_end, "--device", "rl-1=XJ-RL80@2"});
     const auto lines = sim.read_lines(4, 5000);
     REQUIRE(lines.size() == 4);

@@ -77,7 +77,7 @@ TEST_SUITE("aggregator.notify.command_hook") {
       CommandHook hook(s);
       hook.enqueue("one\n", {{"LOOKOUT_ID", "1"}});
       hook.enqueue("two\n", {{"LOOKOUT_ID", "2"}});
-      CHECK(lookout::test::eventually([&] { return read_all(out) == "one\ntwo\n"; }, std::chrono::seconds(10)));
+      CHECK(lookout::test::eventually([&] { return read_all(out) == "one\ntwo\n"; }, lookout::test::HUNG_RUN));
     }
     CHECK(read_all(out) == "one\ntwo\n");
   }
