@@ -8,6 +8,9 @@
 #include <optional>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "firmware/config/toml_checker.hpp"
 #include "firmware/log.hpp"
 #include "gateway/board_config.hpp"
@@ -31,30 +34,25 @@ int main(int argc, char** argv) {
   std::string board_file;
   bool check_only = false;
   bool self_test = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if ((arg == "--config" || arg == "--check") && i + 1 < argc) {
-      config = argv[++i];
-      check_only = arg == "--check";
-    } else if (arg == "--self-test") {
-      self_test = true;
-    } else if (arg == "--board" && i + 1 < argc) {
-      board_file = argv[++i];
-    } else if (arg == "--version") {
-      std::cout << "lookout-gateway " << lookout::gateway::FIRMWARE_VERSION << "\n";
-      return 0;
-    } else if (arg == "--help" || arg == "-h") {
-      std::cout << USAGE;
-      return 0;
-    } else {
-      std::cerr << "lookout-gateway: unknown argument \"" << arg << "\"\n" << USAGE;
-      return 2;
-    }
-  }
-  if (config.empty()) {
-    std::cerr << USAGE;
-    return 2;
-  }
+  CLI::App cli("Polls field devices and publishes their readings (docs/config.md).", "lookout-gateway");
+  lookout::command_line::set_usage(cli, USAGE);
+  auto* run = cli.add_option("--config", config, "the site file to run")->type_name("SITE.toml");
+  cli.add_option_function<std::string>(
+         "--check",
+         [&](const std::string& file) {
+           config = file;
+           check_only = true;
+         },
+         "check the site file and exit")
+      ->type_name("SITE.toml")
+      ->excludes(run);
+  cli.add_flag("--self-test", self_test, "check this firmware on this board with the site file, and exit")
+      ->needs(run);
+  cli.add_option("--board", board_file, "the board file (serial ports, storage, watchdog)")->type_name("BOARD.toml");
+  cli.callback([&] {
+    if (config.empty()) throw lookout::command_line::UsageError("say which site file: --config or --check SITE.toml");
+  });
+  if (const auto exit = lookout::command_line::parse(cli, argc, argv)) return *exit;
   try {
     std::optional<lookout::gateway::BoardConfig> board;
     if (!board_file.empty()) board = lookout::gateway::load_board_file(board_file);
