@@ -123,7 +123,7 @@ void read_interlocks(config::TomlChecker& c, const toml::table& root, SiteConfig
     if (auto latch = c.boolean(*t, where, "latch", false)) {
       if (cuts_power && !*latch) {
         c.issue(*t->get("latch"), where + ".latch: a power cut latches until the value is restored and a person "
-                                          "resets it (standards.md, coal-mine methane); remove latch = false");
+                                          "resets it (docs/rules.md, coal-mine methane); remove latch = false");
       }
       spec.latch = *latch || cuts_power;
     }

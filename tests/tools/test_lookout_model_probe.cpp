@@ -1,6 +1,6 @@
 // Tests for tools/lookout/model_probe.cpp: each simulated model (tools/sim, which answers as
-// its sheet says) is told apart from all the others; a silent unit is absent; a unit that
-// answers everything with zeros fits no sheet.
+// its register table says) is told apart from all the others; a silent unit is absent; a
+// unit that answers everything with zeros fits no model.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -74,7 +74,10 @@ TEST_SUITE("lookout.scan") {
       CHECK(report.presence == cli::Presence::present);
       REQUIRE(report.models.size() == 1);
       CHECK(report.models[0] == model);
-      CHECK(report.detail.find(std::string(model) + ".md") != std::string::npos);
+      // AND the evidence cites the model's register table (docs/devices.md), never a file
+      // that does not ship with Lookout
+      CHECK(report.detail.find("answer as its register table says; ") != std::string::npos);
+      CHECK(report.detail.find(".md") == std::string::npos);
     }
   }
 
@@ -124,5 +127,6 @@ TEST_SUITE("lookout.scan") {
     CHECK(report.models.empty());
     // the detail says why each model did not fit
     CHECK(report.detail.find("XJ-CH4: IR 3+1 not refused") != std::string::npos);
+    CHECK(report.detail.starts_with("answers, but as none of the register tables: "));
   }
 }

@@ -23,7 +23,7 @@ std::int32_t i32_cdab(const std::vector<std::uint16_t>& w, std::size_t at) {
 
 std::vector<ModelProbe> make_probes() {
   return {
-      {"XJ-VW4", "XJ-VW4.md", {{IR, 0, 16}, {HR, 100, 3}},
+      {"XJ-VW4", {{IR, 0, 16}, {HR, 100, 3}},
        [](const Words& w) {
          for (int ch = 0; ch < 4; ++ch) {
            if (w[0][12 + ch] > 4) return false;  // chN_status 0..4
@@ -32,43 +32,43 @@ std::vector<ModelProbe> make_probes() {
          return w[1][0] >= 1 && w[1][0] <= 247 && w[1][1] <= 4 && w[1][2] >= 5 && w[1][2] <= 3600;
        },
        {{IR, 16, 1}, {HR, 103, 1}}},
-      {"XJ-GD100", "XJ-GD100.md", {{HR, 0, 12}},
+      {"XJ-GD100", {{HR, 0, 12}},
        [](const Words& w) {
          const auto& r = w[0];
          // status bits 0-7 only; gas_code 1-6; unit_code 0-2; fault_code 0-4
          return r[0] < 0x100 && r[1] >= 1 && r[1] <= 6 && r[4] <= 2 && r[5] <= 4;
        },
        {{HR, 12, 1}}},
-      {"XJ-CH4", "XJ-CH4.md", {{IR, 0, 3}, {HR, 10, 1}},
+      {"XJ-CH4", {{IR, 0, 3}, {HR, 10, 1}},
        [](const Words& w) {
          // ch4 0-400 or 65535 (element fault); status 0-3; local_alarm within the range
          return (w[0][0] <= 400 || w[0][0] == 65535) && w[0][1] <= 3 && w[1][0] <= 400;
        },
        {{IR, 3, 1}, {HR, 11, 1}}},
-      {"XJ-RL80", "XJ-RL80.md", {{HR, 0, 4}},
+      {"XJ-RL80", {{HR, 0, 4}},
        [](const Words& w) {
          const auto air_gap = firmware::combine(w[0][0], w[0][1], firmware::WordOrder::abcd);
          // status 0-3; air_gap within 0.3-80 m, or 0xFFFFFFFF on no echo, or short in the blind zone
          return w[0][3] <= 3 && (air_gap <= 80000 || air_gap == 0xFFFFFFFFu);
        },
        {{HR, 4, 1}}},
-      {"XJ-RG2", "XJ-RG2.md", {{HR, 0, 5}},
+      {"XJ-RG2", {{HR, 0, 5}},
        [](const Words& w) { return w[0][2] <= 2; },  // resolution_code 0-2
        {{HR, 5, 1}}},
-      {"XJ-IN3", "XJ-IN3.md", {{IR, 0, 6}},
+      {"XJ-IN3", {{IR, 0, 6}},
        [](const Words& w) {
          // tilt +-30.000 deg as int32 CDAB x0.001; status 0-2
          return std::abs(i32_cdab(w[0], 0)) <= 30000 && std::abs(i32_cdab(w[0], 2)) <= 30000 && w[0][5] <= 2;
        },
        {{IR, 6, 1}}},
-      {"XJ-GN1", "XJ-GN1.md", {{IR, 0, 10}, {HR, 20, 1}},
+      {"XJ-GN1", {{IR, 0, 10}, {HR, 20, 1}},
        [](const Words& w) {
          const auto solution = w[0][6];
          // solution 0, 1, 2 or 4; mode 0-1
          return (solution <= 2 || solution == 4) && w[1][0] <= 1;
        },
        {{IR, 10, 1}, {HR, 21, 1}}},
-      {"XJ-AR4", "XJ-AR4.md", {{CO, 0, 4}, {HR, 0, 1}, {IR, 0, 1}},
+      {"XJ-AR4", {{CO, 0, 4}, {HR, 0, 1}, {IR, 0, 1}},
        [](const Words& w) { return w[2][0] <= 1; },  // inputs: only bit0 is defined
        {{CO, 4, 1}, {HR, 1, 1}}},
   };
@@ -118,7 +118,7 @@ bool fits(const ModelProbe& probe, CachedReads& reads, std::string& why) {
     words.push_back(*w);
   }
   if (!probe.plausible(words)) {
-    why = "values outside " + std::string(probe.sheet);
+    why = "values outside its register table";
     return false;
   }
   for (const auto& r : probe.refused) {
@@ -134,7 +134,7 @@ bool fits(const ModelProbe& probe, CachedReads& reads, std::string& why) {
 std::string evidence(const ModelProbe& p) {
   std::string s;
   for (const auto& r : p.answers) s += (s.empty() ? "" : ", ") + to_string(r);
-  s += " answer as " + std::string(p.sheet) + " says; ";
+  s += " answer as its register table says; ";
   std::string refused;
   for (const auto& r : p.refused) refused += (refused.empty() ? "" : ", ") + to_string(r);
   return s + refused + " refused";
@@ -186,7 +186,7 @@ UnitReport probe_unit(firmware::ModbusBus& bus, int unit) {
       misfits += (misfits.empty() ? "" : "; ") + std::string(p.model) + ": " + why;
     }
   }
-  if (report.models.empty()) report.detail = "answers, but as none of the sheets: " + misfits;
+  if (report.models.empty()) report.detail = "answers, but as none of the register tables: " + misfits;
   return report;
 }
 

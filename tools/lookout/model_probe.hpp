@@ -1,6 +1,6 @@
 #pragma once
-// How `lookout scan` tells which XJ model answers at a unit id. Per model, from its sheet
-// (/work/shared/datasheets/): the reads that must answer, with values the sheet allows, and
+// How `lookout scan` tells which XJ model answers at a unit id. Per model, from its register
+// table (docs/devices.md): the reads that must answer, with values the table allows, and
 // the register just past its table, which a device refuses (exception 02). No I/O of its
 // own: reads go through a firmware::ModbusBus, so tests can hand it simulated devices.
 
@@ -23,16 +23,15 @@ struct ProbeRead {
 /// One model's signature.
 struct ModelProbe {
   std::string_view model;
-  std::string_view sheet;
   /// Reads the device must answer.
   std::vector<ProbeRead> answers;
-  /// The words of `answers`, in order: are they values the sheet allows?
+  /// The words of `answers`, in order: are they values the register table allows?
   std::function<bool(const std::vector<std::vector<std::uint16_t>>& words)> plausible;
-  /// Reads just outside the sheet's tables: the device must refuse them with an exception.
+  /// Reads just outside the register tables: the device must refuse them with an exception.
   std::vector<ProbeRead> refused;
 };
 
-/// Every model's probe, in datasheets/README.md order.
+/// Every model's probe, one per model the gateway supports.
 const std::vector<ModelProbe>& model_probes();
 
 enum class Presence {

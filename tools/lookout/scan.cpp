@@ -85,7 +85,7 @@ int scan(const Args& args) {
           } else {
             std::string which;
             for (const auto m : report.models) which += (which.empty() ? "" : " or ") + std::string(m);
-            std::cout << "unit " << unit << ": unknown (fits several sheets: " << which << ")\n";
+            std::cout << "unit " << unit << ": unknown (fits several models: " << which << ")\n";
           }
           break;
       }
