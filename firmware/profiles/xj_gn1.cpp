@@ -6,8 +6,8 @@
 //   d_up         displacement_up          mm
 //   horizontal   displacement_horizontal  mm   sqrt(d_north^2 + d_east^2)
 // No options. State: the last epoch seen; a solution is sent once (the same epoch read
-// again gives no readings). Only a fixed solution is a valid displacement: none, single and
-// float solutions are sent as bad with status no_fix.
+// again gives no readings). Only a fixed solution is a valid displacement (good); a float
+// solution is uncertain (its values, status float_solution); none and single are bad, no_fix.
 
 #include <cmath>
 
@@ -42,12 +42,19 @@ std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& /
 
   Quality quality = Quality::bad;
   DeviceStatus status = DeviceStatus::ok;
-  if (solution == SOLUTION_FIXED) {
-    const bool finite = std::isfinite(north) && std::isfinite(east) && std::isfinite(up);
-    quality = finite ? Quality::good : Quality::bad;
-    status = finite ? DeviceStatus::ok : DeviceStatus::invalid_response;
-  } else if (solution == SOLUTION_NONE || solution == SOLUTION_SINGLE || solution == SOLUTION_FLOAT) {
-    status = DeviceStatus::no_fix;  // "Only a fixed solution (4) is a valid displacement" (line 24)
+  const bool finite = std::isfinite(north) && std::isfinite(east) && std::isfinite(up);
+  if (solution == SOLUTION_FIXED || solution == SOLUTION_FLOAT) {
+    // "Only a fixed solution (4) is a valid displacement; a float solution is uncertain" (line 24)
+    if (!finite) {
+      status = DeviceStatus::invalid_response;
+    } else if (solution == SOLUTION_FIXED) {
+      quality = Quality::good;
+    } else {
+      quality = Quality::uncertain;
+      status = DeviceStatus::float_solution;
+    }
+  } else if (solution == SOLUTION_NONE || solution == SOLUTION_SINGLE) {
+    status = DeviceStatus::no_fix;
   } else {
     status = DeviceStatus::invalid_response;  // a code the sheet does not define
   }

@@ -12,7 +12,7 @@ constexpr std::array<std::pair<Quality, std::string_view>, 3> QUALITY_NAMES{{
     {Quality::bad, "bad"},
 }};
 
-constexpr std::array<std::pair<DeviceStatus, std::string_view>, 15> STATUS_NAMES{{
+constexpr std::array<std::pair<DeviceStatus, std::string_view>, 16> STATUS_NAMES{{
     {DeviceStatus::ok, "ok"},
     {DeviceStatus::offline, "offline"},
     {DeviceStatus::warming_up, "warming_up"},
@@ -28,6 +28,7 @@ constexpr std::array<std::pair<DeviceStatus, std::string_view>, 15> STATUS_NAMES
     {DeviceStatus::weak_signal, "weak_signal"},
     {DeviceStatus::restarted, "restarted"},
     {DeviceStatus::no_fix, "no_fix"},
+    {DeviceStatus::float_solution, "float_solution"},
 }};
 
 template <typename E, std::size_t N>

@@ -11,7 +11,7 @@ namespace lookout::wire {
 /// How far a value can be trusted. Rules act on good and uncertain readings only.
 enum class Quality {
   good,       ///< a valid measurement
-  uncertain,  ///< a measurement with a caveat (over range: the value is a lower bound)
+  uncertain,  ///< a measurement with a caveat (over range: the value is a lower bound; a GNSS float solution)
   bad,        ///< no measurement: value is null
 };
 
@@ -31,7 +31,8 @@ enum class DeviceStatus {
   measuring,            ///< the device is taking a new measurement: the value is its previous one
   weak_signal,          ///< signal too weak to measure (radar weak echo): no new value
   restarted,            ///< the device restarted since the last reading: counts before it are lost
-  no_fix,               ///< GNSS solution not fixed (none, single, float): not a valid position
+  no_fix,               ///< GNSS solution none or single: not a valid position
+  float_solution,       ///< GNSS float solution: a position, uncertain (not fixed)
 };
 
 std::string_view to_string(Quality q);

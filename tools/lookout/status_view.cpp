@@ -56,6 +56,7 @@ std::string word(Lang lang, const std::string& wire_word) {
       {"weak_signal", "信号弱"},
       {"restarted", "已重启"},
       {"no_fix", "未定位"},
+      {"float_solution", "浮点解"},
       {"threshold", "阈值"},
       {"rate", "速率"},
       {"tangent_angle", "切线角"},

@@ -71,8 +71,8 @@ TEST_SUITE("profiles.xj_gn1") {
     CHECK(s.poll(1.2f, 1.0f, 0.0f, 4, EPOCH + 3600).size() == 4);
   }
 
-  TEST_CASE("none single and float solutions are not valid displacements") {
-    for (const std::uint16_t solution : {0, 1, 2}) {
+  TEST_CASE("none and single solutions are not valid displacements") {
+    for (const std::uint16_t solution : {0, 1}) {
       CAPTURE(solution);
       Station s;
       const auto v = s.poll(30.0f, 40.0f, 5.0f, solution, EPOCH);
@@ -83,6 +83,29 @@ TEST_SUITE("profiles.xj_gn1") {
         CHECK(!c.value);
       }
     }
+  }
+
+  TEST_CASE("a float solution is an uncertain displacement - with its values and status float_solution") {
+    // GIVEN the sheet: "Only a fixed solution (4) is a valid displacement; a float solution is uncertain"
+    Station s;
+    // WHEN a float solution (2) comes with offsets 30, 40, 5 mm
+    const auto v = s.poll(30.0f, 40.0f, 5.0f, 2, EPOCH);
+    // THEN every channel carries its value, uncertain, at the epoch
+    REQUIRE(v.size() == 4);
+    for (const auto& c : v) {
+      CAPTURE(c.channel);
+      CHECK(c.quality == Quality::uncertain);
+      CHECK(c.status == DeviceStatus::float_solution);
+      REQUIRE(c.value);
+      CHECK(*c.measured_ms == std::int64_t{EPOCH} * 1000);
+    }
+    CHECK(*channel_of(v, "d_north").value == 30.0);
+    CHECK(*channel_of(v, "horizontal").value == doctest::Approx(50.0));
+    // AND a float solution with a NaN offset is no measurement at all
+    const auto nan = s.poll(std::nanf(""), 40.0f, 5.0f, 2, EPOCH + 1);
+    CHECK(channel_of(nan, "horizontal").quality == Quality::bad);
+    CHECK(channel_of(nan, "horizontal").status == DeviceStatus::invalid_response);
+    CHECK(!channel_of(nan, "d_east").value);
   }
 
   TEST_CASE("an undefined solution code or a NaN offset in a fixed solution is an invalid response") {

@@ -11,11 +11,12 @@ TEST_SUITE("wire.reading") {
                          DeviceStatus::inhibited, DeviceStatus::sensor_fault, DeviceStatus::loop_fault,
                          DeviceStatus::over_range, DeviceStatus::calibration_expired, DeviceStatus::maintenance_due,
                          DeviceStatus::invalid_response, DeviceStatus::measuring, DeviceStatus::weak_signal,
-                         DeviceStatus::restarted, DeviceStatus::no_fix}) {
+                         DeviceStatus::restarted, DeviceStatus::no_fix, DeviceStatus::float_solution}) {
       CHECK(to_string(s) != "?");
       CHECK(device_status_from_string(to_string(s)) == s);
     }
     CHECK(to_string(DeviceStatus::no_fix) == "no_fix");
+    CHECK(to_string(DeviceStatus::float_solution) == "float_solution");
     CHECK(!device_status_from_string("fixed"));
   }
 
