@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "firmware/command_line.hpp"
+#include "tests/support/command.hpp"
 #include "tests/support/process.hpp"
 
 namespace {
@@ -174,6 +176,28 @@ TEST_SUITE("sim") {
       CHECK(lines[0].starts_with("usage: lookout-sim"));
       CHECK(sim.wait_exit(5000) == 0);
     }
+  }
+
+  TEST_CASE("lookout-sim answers --help and --version on stdout and names an unknown option with exit 2") {
+    using lookout::test::run_command;
+    for (const char* help : {"--help", "-h"}) {
+      const auto r = run_command({SIM, help});
+      CHECK(r.status == 0);
+      CHECK(r.err.empty());
+      CHECK(r.out.starts_with("usage: lookout-sim [--listen HOST:PORT]"));
+      CHECK(r.out.find("\n  --device NAME=MODEL@UNIT") != std::string::npos);
+    }
+    auto r = run_command({SIM, "--version"});
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out == "lookout-sim " + std::string(lookout::command_line::version()) + "\n");
+    r = run_command({SIM, "--device", "a=XJ-CH4@1", "--verbose"});
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.starts_with("lookout-sim: The following argument was not expected: --verbose\nusage: lookout-sim "));
+    r = run_command({SIM});
+    CHECK(r.status == 2);
+    CHECK(r.err.starts_with("lookout-sim: at least one --device NAME=MODEL@UNIT, or a --scenario, is required"));
   }
 
   TEST_CASE("lookout-sim --rtu serves a socat pty and names it on start") {

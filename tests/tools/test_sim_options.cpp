@@ -30,6 +30,21 @@ TEST_SUITE("sim") {
     CHECK(parse({"--device", "a=XJ-CH4@1"}).warmup.count() == 60.0);
     CHECK(parse({"--device=a=XJ-CH4@1", "--listen=127.0.0.5:1502"}).listen.port == 1502);
     CHECK(parse({"--help"}).help);
+    // negative numbers are values, not options
+    CHECK_THROWS_WITH_AS(parse({"--device", "a=XJ-CH4@1", "--warmup-s", "-1"}), doctest::Contains("want seconds >= 0"),
+                         UsageError);
+  }
+
+  TEST_CASE("options: --help lists every option with what it does and every model's fields") {
+    const auto text = help();
+    CHECK(text.starts_with("usage: lookout-sim [--listen HOST:PORT] [--control HOST:PORT] [--rtu PATH]\n"));
+    for (const char* option : {"--listen HOST:PORT", "--control HOST:PORT", "--rtu PATH", "--device NAME=MODEL@UNIT",
+                               "--warmup-s SECONDS", "--scenario FILE", "--time-scale X", "-h,--help", "--version"}) {
+      CHECK_MESSAGE(text.find(std::string("\n  ") + option) != std::string::npos, option);
+    }
+    for (const char* model : {"XJ-CH4", "XJ-GD100", "XJ-VW4", "XJ-RL80", "XJ-RG2", "XJ-IN3", "XJ-GN1", "XJ-AR4"}) {
+      CHECK_MESSAGE(text.find(std::string("  ") + model + " fields:") != std::string::npos, model);
+    }
   }
 
   TEST_CASE("options: refused command lines") {
@@ -109,8 +124,8 @@ TEST_SUITE("sim") {
     CHECK_THROWS_AS(parse({"--rtu", "/a", "--rtu", "/b", "--device", "a=XJ-CH4@1"}), UsageError);
     CHECK_THROWS_AS(parse({"--rtu=", "--device", "a=XJ-CH4@1"}), UsageError);
     CHECK_THROWS_AS(parse({"--device", "a=XJ-CH4@1", "--rtu"}), UsageError);
-    CHECK(usage().find("--rtu PATH") != std::string::npos);
-    CHECK(usage().find("XJ-AR4 fields") != std::string::npos);
+    CHECK(help().find("--rtu PATH") != std::string::npos);
+    CHECK(help().find("XJ-AR4 fields") != std::string::npos);
   }
 }
 
@@ -131,8 +146,8 @@ TEST_SUITE("sim") {
     }
     CHECK_THROWS_WITH_AS(parse({"--scenario", "a.toml", "--scenario", "b.toml"}),
                          doctest::Contains("--scenario given twice"), UsageError);
-    CHECK_THROWS_WITH_AS(parse({"--scenario="}), doctest::Contains("--scenario wants the path"), UsageError);
+    CHECK_THROWS_WITH_AS(parse({"--scenario="}), doctest::Contains("--scenario: 1 required FILE missing"), UsageError);
     CHECK_THROWS_WITH_AS(parse({"--time-scale", "2"}), doctest::Contains("or a --scenario, is required"), UsageError);
-    CHECK(usage().find("--scenario FILE") != std::string::npos);
+    CHECK(help().find("--scenario FILE") != std::string::npos);
   }
 }

@@ -7,9 +7,10 @@
 #include <cstdio>
 #include <exception>
 #include <optional>
-#include <string_view>
-#include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "firmware/config/toml_checker.hpp"
 #include "tools/sim/options.hpp"
 #include "tools/sim/scenario.hpp"
@@ -17,7 +18,7 @@
 
 namespace {
 
-constexpr int EXIT_USAGE = 2;
+constexpr int EXIT_USAGE = lookout::command_line::EXIT_USAGE;
 
 volatile std::sig_atomic_t g_stop_fd = -1;
 
@@ -41,18 +42,10 @@ void install_signal_handlers() {
 
 int main(int argc, char** argv) {
   using namespace lookout::sim;
-  const std::vector<std::string_view> args(argv + 1, argv + argc);
   Options options;
-  try {
-    options = parse_options(args);
-  } catch (const UsageError& e) {
-    std::fprintf(stderr, "lookout-sim: %s\n", e.what());
-    return EXIT_USAGE;
-  }
-  if (options.help) {
-    std::fputs(usage().c_str(), stdout);
-    return 0;
-  }
+  CLI::App cli("", "lookout-sim");
+  add_options(cli, options);
+  if (const auto exit = lookout::command_line::parse(cli, argc, argv)) return *exit;
   std::optional<Scenario> scenario;
   if (!options.scenario.empty()) {
     try {
