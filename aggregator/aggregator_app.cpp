@@ -18,6 +18,7 @@
 #include "aggregator/auth.hpp"
 #include "aggregator/event_hub.hpp"
 #include "aggregator/http_server.hpp"
+#include "aggregator/open_files.hpp"
 #include "aggregator/ingest.hpp"
 #include "aggregator/mqtt_link.hpp"
 #include "aggregator/readiness.hpp"
@@ -66,6 +67,19 @@ Divisions divisions_of(const AggregatorConfig& c) {
   return d;
 }
 
+/// The HTTP limits of the configuration, the connection cap kept within the files this
+/// process may open (raised to its hard limit first), said in the log.
+HttpLimits http_limits(const AggregatorConfig& c) {
+  const std::uint64_t files = raise_open_files_limit();
+  HttpLimits l{c.http_rate, c.http_burst, {}};
+  l.connections.total = http_connection_cap(static_cast<std::size_t>(c.http_max_connections), files);
+  l.connections.per_client = static_cast<std::size_t>(c.http_max_connections_per_client);
+  log::info("http", "up to " + std::to_string(l.connections.total) + " connections, " +
+                        std::to_string(l.connections.per_client) + " per client address (open files: up to " +
+                        std::to_string(files) + ")");
+  return l;
+}
+
 }  // namespace
 
 struct AggregatorApp::Impl {
@@ -76,8 +90,7 @@ struct AggregatorApp::Impl {
         desk(ingest, store),
         divisions(divisions_of(config)),
         api(store, ingest, desk, divisions, hub),
-        server(io, config.http_host, config.http_port, api, hub, HttpLimits{config.http_rate, config.http_burst},
-               utc_ms),
+        server(io, config.http_host, config.http_port, api, hub, http_limits(config), utc_ms),
         mqtt(
             config,
             [this](std::string topic, std::string payload) {

@@ -47,12 +47,18 @@ std::vector<LevelLine> read_lines(TomlChecker& c, const toml::table& t, const st
 void read_http(TomlChecker& c, const toml::table& root, AggregatorConfig& cfg) {
   const toml::table* h = c.table(root, "", "http", false);
   if (h == nullptr) return;
-  c.only_keys(*h, "http", {"listen", "rate", "burst"});
+  c.only_keys(*h, "http", {"listen", "rate", "burst", "max_connections", "max_connections_per_client"});
   if (auto v = c.number(*h, "http", "rate", false)) {
     if (*v <= 0) c.issue(*h->get("rate"), "http.rate: requests per second per client must be above 0");
     cfg.http_rate = *v;
   }
   if (auto v = c.integer(*h, "http", "burst", false, 1, 100000)) cfg.http_burst = static_cast<int>(*v);
+  if (auto v = c.integer(*h, "http", "max_connections", false, 1, 100000)) {
+    cfg.http_max_connections = static_cast<int>(*v);
+  }
+  if (auto v = c.integer(*h, "http", "max_connections_per_client", false, 1, 100000)) {
+    cfg.http_max_connections_per_client = static_cast<int>(*v);
+  }
   if (auto v = c.string(*h, "http", "listen", false)) {
     const auto colon = v->rfind(':');
     bool ok = colon != std::string::npos && colon > 0;

@@ -99,6 +99,8 @@ struct AggregatorConfig {
   int http_port = 8080;  ///< 0: any free port, printed at start
   double http_rate = 50;   ///< [requests/s] per client address, sustained
   int http_burst = 200;    ///< [requests] per client address, at once
+  int http_max_connections = 1000;            ///< open at once (fewer when the file limit is low)
+  int http_max_connections_per_client = 64;   ///< open at once from one client address
   std::vector<EnterpriseEntry> enterprises;
   std::filesystem::path database;
   std::vector<MethanePlacement> methane;

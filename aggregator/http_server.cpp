@@ -21,23 +21,55 @@ constexpr auto REQUEST_TIMEOUT = std::chrono::seconds(15);
 constexpr auto KEEPALIVE_PERIOD = std::chrono::seconds(15);  // comment lines on an idle event stream
 constexpr std::size_t MAX_STREAMS = 100;       // event-stream clients at once
 constexpr std::size_t MAX_QUEUED_FRAMES = 1000;  // a client this far behind is dropped
+constexpr auto ACCEPT_RETRY = std::chrono::milliseconds(100);  // after a failed accept (out of files)
+constexpr std::int64_t LOG_EVERY_MS = 60'000;                  // one warning a minute of each kind
 
 std::int64_t monotonic_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
-class Session : public std::enable_shared_from_this<Session>, public EventHub::Subscriber {
+class Session : public std::enable_shared_from_this<Session>,
+                public EventHub::Subscriber,
+                public ConnectionTable::Member {
  public:
   Session(tcp::socket socket, const HttpApi& api, EventHub& hub, std::shared_ptr<RateLimiter> limiter,
-          std::function<std::int64_t()> now_ms)
-      : stream_(std::move(socket)), api_(api), hub_(hub), limiter_(std::move(limiter)), now_ms_(std::move(now_ms)) {
+          std::shared_ptr<ConnectionTable> table, std::function<std::int64_t()> now_ms)
+      : stream_(std::move(socket)),
+        api_(api),
+        hub_(hub),
+        limiter_(std::move(limiter)),
+        table_(std::move(table)),
+        now_ms_(std::move(now_ms)) {
     beast::error_code ec;
     const auto remote = stream_.socket().remote_endpoint(ec);
     client_ = ec ? "unknown" : remote.address().to_string();
   }
+  ~Session() override { table_->leave(id_); }
 
-  void start() { read(); }
+  const std::string& client() const { return client_; }
+
+  /// Admitted to the table as `id`: serve it.
+  void start(ConnectionTable::Id id) {
+    id_ = id;
+    read();
+  }
+
+  /// Not admitted: one 503 without reading the request, then close.
+  void refuse(const std::string& why) {
+    api_.count(503);
+    auto res = json_error(503, why);
+    res.headers.emplace_back("Retry-After", "5");
+    reply(res, false, http::verb::unknown);
+  }
+
+  /// Closed by the table to make room for a new connection (it was waiting for a request).
+  void drop() override {
+    boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      self->stream_.socket().close(ignored);
+    });
+  }
 
   void deliver(const std::string& frame) override {
     boost::asio::post(stream_.get_executor(), [self = shared_from_this(), frame] { self->queue(frame); });
@@ -45,6 +77,7 @@ class Session : public std::enable_shared_from_this<Session>, public EventHub::S
 
  private:
   void read() {
+    table_->waiting(id_);
     parser_.emplace();
     parser_->header_limit(HEADER_LIMIT);
     parser_->body_limit(BODY_LIMIT);
@@ -55,10 +88,12 @@ class Session : public std::enable_shared_from_this<Session>, public EventHub::S
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == boost::asio::error::eof ||
-        ec == boost::asio::error::connection_reset) {
-      close();
+        ec == boost::asio::error::connection_reset || ec == boost::asio::error::operation_aborted ||
+        ec == boost::asio::error::bad_descriptor) {
+      close();  // gone, too slow, or closed to make room
       return;
     }
+    table_->busy(id_);
     if (ec) {
       // Oversized or malformed: answer once, then close.
       const int status = ec == http::error::header_limit || ec == http::error::body_limit ? 413 : 400;
@@ -181,6 +216,8 @@ class Session : public std::enable_shared_from_this<Session>, public EventHub::S
   const HttpApi& api_;
   EventHub& hub_;
   std::shared_ptr<RateLimiter> limiter_;
+  std::shared_ptr<ConnectionTable> table_;
+  ConnectionTable::Id id_ = 0;  ///< 0: not in the table (refused)
   std::function<std::int64_t()> now_ms_;
   std::string client_;
   // Event stream only.
@@ -196,9 +233,11 @@ HttpServer::HttpServer(boost::asio::io_context& io, const std::string& host, int
                        EventHub& hub, HttpLimits limits, std::function<std::int64_t()> now_ms)
     : io_(io),
       acceptor_(io),
+      retry_(io),
       api_(api),
       hub_(hub),
       limiter_(std::make_shared<RateLimiter>(limits.rate, limits.burst)),
+      table_(std::make_shared<ConnectionTable>(limits.connections)),
       now_ms_(std::move(now_ms)) {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(host, ec);
@@ -218,14 +257,74 @@ void HttpServer::start() { accept(); }
 void HttpServer::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  retry_.cancel();
+}
+
+bool HttpServer::may_log(std::int64_t& last_ms) {
+  const std::int64_t now = monotonic_ms();
+  if (last_ms != 0 && now - last_ms < LOG_EVERY_MS) return false;
+  last_ms = now;
+  return true;
 }
 
 void HttpServer::accept() {
   acceptor_.async_accept(boost::asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == boost::asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), api_, hub_, limiter_, now_ms_)->start();
+    if (ec) {
+      // Out of files (EMFILE) or the like: say so, and wait a moment rather than spin on it.
+      ++accept_failures_;
+      if (may_log(last_accept_log_ms_)) {
+        log::warn("http", "cannot accept a connection: " + ec.message() + " (" + std::to_string(accept_failures_) +
+                              " since start; " + std::to_string(table_->size()) + " open)");
+      }
+      retry_.expires_after(ACCEPT_RETRY);
+      retry_.async_wait([this](boost::system::error_code e) {
+        if (!e) accept();
+      });
+      return;
+    }
+    admit(std::move(socket));
     accept();
   });
+}
+
+void HttpServer::admit(tcp::socket socket) {
+  auto session = std::make_shared<Session>(std::move(socket), api_, hub_, limiter_, table_, now_ms_);
+  ConnectionTable::Id id = 0;
+  const auto& limits = table_->limits();
+  switch (table_->admit(session->client(), session, id)) {
+    case ConnectionTable::Verdict::admitted:
+      session->start(id);
+      return;
+    case ConnectionTable::Verdict::admitted_in_place_of_idle:
+      ++made_room_;
+      if (may_log(last_full_log_ms_)) {
+        log::warn("http", std::to_string(limits.total) +
+                              " connections open, the most allowed (http.max_connections): the one waiting "
+                              "longest for a request was closed for a new one (" +
+                              std::to_string(made_room_) + " since start)");
+      }
+      session->start(id);
+      return;
+    case ConnectionTable::Verdict::client_at_cap:
+      ++refused_;
+      if (may_log(last_client_log_ms_)) {
+        log::warn("http", "client " + session->client() + " has " + std::to_string(limits.per_client) +
+                              " connections open, the most one address may (http.max_connections_per_client): "
+                              "refused with 503 (" + std::to_string(refused_) + " refused since start)");
+      }
+      session->refuse("too many connections from " + session->client() + "; close some and try again");
+      return;
+    case ConnectionTable::Verdict::full:
+      ++refused_;
+      if (may_log(last_full_log_ms_)) {
+        log::warn("http", std::to_string(limits.total) +
+                              " connections open and all busy (http.max_connections): refused with 503 (" +
+                              std::to_string(refused_) + " refused since start)");
+      }
+      session->refuse("the server is at its connection limit; try again later");
+      return;
+  }
 }
 
 }  // namespace lookout::aggregator
