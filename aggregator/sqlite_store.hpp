@@ -1,7 +1,8 @@
 #pragma once
 // Store on SQLite: WAL, one transaction per batch, versioned schema migrations.
-// Readings are appended in arrival order without a per-row index; the latest value per
-// point is kept apart for live status (design.md "History at scale").
+// Readings are appended in arrival order, once per point and measurement time (a unique
+// point-and-time index: the same reading in another batch is not stored again); the latest
+// value per point is kept apart for live status (design.md "History at scale").
 
 #include <filesystem>
 #include <memory>

@@ -583,3 +583,22 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(t - 250 + 5 - (T0 + 1750 + 5) <= 2250);
   }
 }
+
+TEST_SUITE("aggregator.ingest") {
+  TEST_CASE("a reading sent again in a later batch is stored once - that batch is accepted without a gap") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    // GIVEN a reading stored from batch 1
+    CHECK(ingest.handle(TOPIC, batch(1, 0.3, 1764100000000), 1764100000100).outcome ==
+          IngestResult::Outcome::accepted);
+    // WHEN batch 2 brings the same point at the same measurement time (a gateway restarted)
+    const auto r = ingest.handle(TOPIC, batch(2, 0.3, 1764100000000), 1764100001100);
+    // THEN batch 2 is accepted (so acknowledged), leaves no gap, and the reading is stored once
+    CHECK(r.outcome == IngestResult::Outcome::accepted);
+    CHECK(store.has_batch({"xj-mine", "mine-1", "gw-1"}, 2));
+    CHECK(store.sequence_gaps().empty());
+    CHECK(store.readings({"xj-mine", "mine-1", "ch4-1.ch4"}, 0, 1764200000000, 0, 0, 10).size() == 1);
+  }
+}

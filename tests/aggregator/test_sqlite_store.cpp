@@ -33,6 +33,22 @@ void store_series(SqliteStore& store, std::uint64_t seq, std::int64_t from_ms, i
   store.ingest(rec);
 }
 
+/// A batch of `readings` from gw-1 under `seq`, stored with every reading at level normal.
+void store_batch(SqliteStore& store, std::uint64_t seq, const std::vector<lookout::wire::Reading>& readings) {
+  lookout::wire::ReadingsBatch b;
+  b.gateway = "gw-1";
+  b.seq = seq;
+  b.readings = readings;
+  IngestRecord rec{GW, &b, 1'764'100'000'000, std::vector<Level>(b.readings.size(), Level::normal), {}, {}, {}, {},
+                   false};
+  store.ingest(rec);
+}
+
+lookout::wire::Reading displacement(double mm, std::int64_t ts_ms) {
+  return {"gn-1.horizontal", "displacement_horizontal", mm, "mm", ts_ms, lookout::wire::Quality::good,
+          lookout::wire::DeviceStatus::ok};
+}
+
 std::int64_t count_rows(const std::filesystem::path& db, const char* sql) {
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
@@ -198,5 +214,69 @@ PRAGMA user_version = 1;
       CHECK_THROWS_WITH_AS(store.readings({"e", "s", "p"}, 0, 1, 0, 0, 10), doctest::Contains("readings_by_point_time"),
                            std::runtime_error);
     }
+  }
+
+  TEST_CASE("a reading is stored once per point and measurement time - whatever the batch") {
+    TempDir dir;
+    const auto db = dir / "once.db";
+    SqliteStore store(db);
+    constexpr std::int64_t EPOCH_MS = 1'764'100'800'000;
+    // GIVEN one solution sent twice within a batch
+    store_batch(store, 1, {displacement(5.0, EPOCH_MS), displacement(5.0, EPOCH_MS)});
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 1);
+    // WHEN a gateway restarted and sends the same solution again in its next batch, with a new one
+    CHECK_NOTHROW(store_batch(store, 2, {displacement(5.0, EPOCH_MS), displacement(5.5, EPOCH_MS + 3'600'000)}));
+    // THEN the solution is stored once, the new one once, and the batch itself is stored:
+    // its sequence number leaves no gap and it can be acknowledged
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings WHERE ts_ms = 1764100800000") == 1);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 2);
+    CHECK(store.has_batch(GW, 2));
+    CHECK(store.max_seq(GW) == 2u);
+    // AND the first one stored stays (its batch and value), the latest is the new solution
+    CHECK(count_rows(db, "SELECT seq FROM readings WHERE ts_ms = 1764100800000") == 1);
+    REQUIRE(store.latest().size() == 1);
+    CHECK(*store.latest()[0].reading.value == 5.5);
+    // AND another point at the same time is another reading
+    auto other = displacement(3.0, EPOCH_MS);
+    other.point = "gn-1.d_north";
+    store_batch(store, 3, {other});
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 3);
+  }
+
+  TEST_CASE("a version 6 database with a reading stored twice migrates: once per point and time") {
+    TempDir dir;
+    const auto db = dir / "v6.db";
+    {
+      SqliteStore store(db);
+    }
+    {
+      // GIVEN a version 6 database (before migration 7) holding a solution twice, from two batches
+      sqlite3* h = nullptr;
+      REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+      const char* v6 = R"sql(
+DROP INDEX readings_by_point_time;
+CREATE INDEX readings_by_point_time ON readings (enterprise, site, point, ts_ms);
+INSERT INTO readings VALUES ('xj-mine', 'mine-1', 'gn-1.horizontal', 'displacement_horizontal', 5.0, 'mm',
+  1764100800000, 'good', 'ok', 'normal', 'gw-1', 1, 10);
+INSERT INTO readings VALUES ('xj-mine', 'mine-1', 'gn-1.horizontal', 'displacement_horizontal', 5.0, 'mm',
+  1764100800000, 'good', 'ok', 'normal', 'gw-1', 2, 20);
+INSERT INTO readings VALUES ('xj-mine', 'mine-1', 'gn-1.horizontal', 'displacement_horizontal', 5.5, 'mm',
+  1764104400000, 'good', 'ok', 'normal', 'gw-1', 2, 20);
+PRAGMA user_version = 6;
+)sql";
+      REQUIRE(sqlite3_exec(h, v6, nullptr, nullptr, nullptr) == SQLITE_OK);
+      sqlite3_close(h);
+    }
+    // WHEN this build opens it
+    SqliteStore store(db);
+    // THEN the solution is there once (as first stored), the other reading stays
+    CHECK(count_rows(db, "PRAGMA user_version") == SqliteStore::schema_version());
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 2);
+    CHECK(count_rows(db, "SELECT seq FROM readings WHERE ts_ms = 1764100800000") == 1);
+    // AND the point-and-time index is unique from now on
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                         "'readings_by_point_time' AND sql LIKE 'CREATE UNIQUE INDEX%'") == 1);
+    store_batch(store, 3, {displacement(5.0, 1'764'100'800'000)});
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 2);
   }
 }
