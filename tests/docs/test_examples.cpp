@@ -48,7 +48,8 @@
 //    the points table against the channels of the section's site fragments.
 // 5. The tables of roles in docs/api.md and docs/cli.md against aggregator/auth.hpp: per
 //    role, yes or no for acting on alarms, taking them out of service, /metrics, tokens.
-// 6. docs/api.md's readings call names every index the store keeps on the readings table.
+// 6. docs/api.md's readings call names every index the store keeps on the readings table,
+//    and says so when one makes a reading unique per point and measurement time.
 
 #include <doctest/doctest.h>
 
@@ -679,16 +680,23 @@ std::string section(const Page& page, const std::string& heading) {
   return out;
 }
 
-/// The names of the indexes SQLite keeps on a table of a database.
-std::vector<std::string> indexes_of(const fs::path& db, const std::string& table) {
+struct TableIndex {
+  std::string name;
+  bool unique = false;
+};
+
+/// The indexes SQLite keeps on a table of a database.
+std::vector<TableIndex> indexes_of(const fs::path& db, const std::string& table) {
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
   sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(h, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 ORDER BY name",
-                             -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT name, \"unique\" FROM pragma_index_list(?1) ORDER BY name", -1, &s, nullptr) ==
+          SQLITE_OK);
   sqlite3_bind_text(s, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-  std::vector<std::string> out;
-  while (sqlite3_step(s) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  std::vector<TableIndex> out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    out.push_back({reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), sqlite3_column_int(s, 1) != 0});
+  }
   sqlite3_finalize(s);
   sqlite3_close(h);
   return out;
@@ -823,14 +831,22 @@ TEST_SUITE("docs.examples") {
     { lookout::aggregator::SqliteStore store(db); }
     const auto indexes = indexes_of(db, "readings");
     REQUIRE(!indexes.empty());
-    // THEN the readings call's section names every index of the readings table, and does
-    // not say there is none
+    // THEN the readings call's section names every index of the readings table, says a
+    // unique one keeps a reading once per point and measurement time, and does not say
+    // there is no index
     const std::string text = section(page_named("docs/api.md"), "## `GET /api/v1/points/{enterprise}/{site}/{point}/readings`");
     REQUIRE(!text.empty());
     for (const auto& index : indexes) {
-      if (index.starts_with("sqlite_autoindex_")) continue;  // a table constraint's, unnamed
-      CHECK_MESSAGE(text.find("`" + index + "`") != std::string::npos,
-                    "docs/api.md's readings section does not name the readings index " << index);
+      INFO(index.name);
+      if (!index.name.starts_with("sqlite_autoindex_")) {  // else a table constraint's, unnamed
+        CHECK_MESSAGE(text.find("`" + index.name + "`") != std::string::npos,
+                      "docs/api.md's readings section does not name the readings index " << index.name);
+      }
+      if (index.unique) {
+        CHECK_MESSAGE(text.find("once per point and measurement time") != std::string::npos,
+                      "the index is unique: docs/api.md's readings section must say a reading is stored once "
+                      "per point and measurement time");
+      }
     }
     CHECK(text.find("without an index") == std::string::npos);
     CHECK(text.find("scans the readings table") == std::string::npos);
