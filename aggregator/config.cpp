@@ -7,6 +7,7 @@
 
 #include "aggregator/notify/read_settings.hpp"
 #include "aggregator/rules/defaults.hpp"
+#include "firmware/config/endpoint.hpp"
 #include "firmware/config/toml_checker.hpp"
 
 namespace lookout::aggregator {
@@ -60,22 +61,13 @@ void read_http(TomlChecker& c, const toml::table& root, AggregatorConfig& cfg) {
     cfg.http_max_connections_per_client = static_cast<int>(*v);
   }
   if (auto v = c.string(*h, "http", "listen", false)) {
-    const auto colon = v->rfind(':');
-    bool ok = colon != std::string::npos && colon > 0;
-    if (ok) {
-      std::string host = v->substr(0, colon);
-      if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-      try {
-        std::size_t used = 0;
-        const int port = std::stoi(v->substr(colon + 1), &used);
-        ok = used == v->size() - colon - 1 && port >= 0 && port <= 65535;
-        cfg.http_host = host;
-        cfg.http_port = port;
-      } catch (const std::exception&) {
-        ok = false;
-      }
+    // An address of this machine to bind, so a number, not a name; port 0: any free one.
+    if (const auto hp = config::parse_host_port(*v, {.min_port = 0, .names = false}); hp.value) {
+      cfg.http_host = hp.value->host;
+      cfg.http_port = hp.value->port;
+    } else {
+      c.issue(*h->get("listen"), "http.listen: \"" + *v + "\": " + hp.problem + " (e.g. 127.0.0.1:8080)");
     }
-    if (!ok) c.issue(*h->get("listen"), "http.listen: \"" + *v + "\" should look like 127.0.0.1:8080");
   }
 }
 
@@ -350,7 +342,12 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
 
   if (const toml::table* m = c.table(root, "", "mqtt", true)) {
     c.only_keys(*m, "mqtt", {"uri", "client_id", "username", "password"});
-    if (auto v = c.string(*m, "mqtt", "uri", true)) cfg.mqtt_uri = *v;
+    if (auto v = c.string(*m, "mqtt", "uri", true)) {
+      cfg.mqtt_uri = *v;
+      if (const auto problem = config::mqtt_uri_problem(*v); !problem.empty()) {
+        c.issue(*m->get("uri"), "mqtt.uri: \"" + *v + "\": " + problem);
+      }
+    }
     if (auto v = c.string(*m, "mqtt", "client_id", false)) cfg.mqtt_client_id = *v;
     if (auto v = c.string(*m, "mqtt", "username", false)) cfg.mqtt_username = *v;
     if (auto v = c.string(*m, "mqtt", "password", false)) cfg.mqtt_password = *v;

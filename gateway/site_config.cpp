@@ -1,10 +1,12 @@
 #include "gateway/site_config.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "firmware/config/endpoint.hpp"
 #include "firmware/config/toml_checker.hpp"
 #include "firmware/wire/messages.hpp"
 #include "gateway/board_config.hpp"
@@ -13,7 +15,6 @@
 namespace lookout::gateway {
 namespace {
 
-constexpr std::int64_t MAX_PORT = 65535;
 
 std::string fingerprint(std::string_view text) {
   std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64
@@ -27,22 +28,6 @@ std::string fingerprint(std::string_view text) {
 }
 
 /// "host:port" (IPv6 as "[::1]:port").
-bool split_host_port(const std::string& s, std::string& host, int& port) {
-  const auto colon = s.rfind(':');
-  if (colon == std::string::npos || colon + 1 >= s.size()) return false;
-  host = s.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  try {
-    std::size_t used = 0;
-    const int p = std::stoi(s.substr(colon + 1), &used);
-    if (used != s.size() - colon - 1 || p < 1 || p > MAX_PORT) return false;
-    port = p;
-  } catch (const std::exception&) {
-    return false;
-  }
-  return !host.empty();
-}
-
 std::string supported_models_text() {
   std::string out;
   for (const auto m : firmware::supported_models()) {
@@ -92,11 +77,10 @@ void read_mqtt(config::TomlChecker& c, const toml::table& root, SiteConfig& site
   if (m == nullptr) return;
   c.only_keys(*m, "mqtt", {"uri", "username", "password", "keepalive_s", "qos", "ca_file", "cert_file", "key_file"});
   if (auto v = c.string(*m, "mqtt", "uri", true)) {
-    if (v->starts_with("tcp://") || v->starts_with("ssl://") || v->starts_with("mqtt://") ||
-        v->starts_with("mqtts://")) {
+    if (const auto problem = config::mqtt_uri_problem(*v); problem.empty()) {
       site.mqtt.uri = *v;
     } else {
-      c.issue(*m->get("uri"), "mqtt.uri: \"" + *v + "\" should look like tcp://host:1883 or ssl://host:8883");
+      c.issue(*m->get("uri"), "mqtt.uri: \"" + *v + "\": " + problem);
     }
   }
   if (auto v = c.string(*m, "mqtt", "username", false)) site.mqtt.username = *v;
@@ -133,7 +117,12 @@ void read_calibration(config::TomlChecker& c, const toml::table& d, const std::s
     for (const auto& [key, node] : *cal) {
       const std::string k(key.str());
       if (const auto* f = node.as_floating_point()) {
-        spec.options.set(k, f->get());
+        if (std::isfinite(f->get())) {
+          spec.options.set(k, f->get());
+        } else {
+          c.issue(node, where + ".calibration." + k + ": expected a finite number, found " +
+                            (std::isnan(f->get()) ? "nan" : "inf"));
+        }
       } else if (const auto* i = node.as_integer()) {
         spec.options.set(k, static_cast<double>(i->get()));
       } else if (const auto* s = node.as_string()) {
@@ -207,8 +196,11 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
       if (*v == "tcp") {
         bus.type = BusType::tcp;
         if (auto a = c.string(*b, where, "address", true)) {
-          if (!split_host_port(*a, bus.host, bus.port)) {
-            c.issue(*b->get("address"), where + ".address: \"" + *a + "\" should look like 127.0.0.1:502");
+          if (const auto hp = config::parse_host_port(*a); hp.value) {
+            bus.host = hp.value->host;
+            bus.port = hp.value->port;
+          } else {
+            c.issue(*b->get("address"), where + ".address: \"" + *a + "\": " + hp.problem);
           }
         }
       } else if (*v == "rtu") {

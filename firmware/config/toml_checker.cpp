@@ -1,6 +1,7 @@
 #include "firmware/config/toml_checker.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace lookout::config {
@@ -129,7 +130,12 @@ std::optional<double> TomlChecker::number(const toml::table& t, std::string_view
     if (required) missing(t, where, key, "a number");
     return std::nullopt;
   }
-  if (const auto* f = n->as_floating_point()) return f->get();
+  if (const auto* f = n->as_floating_point()) {
+    // TOML has nan and inf; no setting means either (a line at nan is a line never crossed).
+    if (std::isfinite(f->get())) return f->get();
+    issue(*n, key_path(where, key) + ": expected a finite number, found " + (std::isnan(f->get()) ? "nan" : "inf"));
+    return std::nullopt;
+  }
   if (const auto* i = n->as_integer()) return static_cast<double>(i->get());
   issue(*n, key_path(where, key) + ": expected a number, found " + type_name(*n));
   return std::nullopt;

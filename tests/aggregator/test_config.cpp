@@ -333,4 +333,35 @@ on_delay_s = 30
             std::string::npos);
     }
   }
+
+  TEST_CASE("a threshold line at nan or inf - a listen address or broker uri that cannot work - are errors") {
+    const std::string bad = R"([mqtt]
+uri = "tcp//::"
+
+[http]
+listen = "999.1.1.1:8080"
+
+[storage]
+path = "x.db"
+
+[[threshold]]
+quantity = "h2s"
+unit = "ppm"
+above = { yellow = 5, orange = nan, red = inf }
+)";
+    std::vector<std::string> got;
+    try {
+      parse_aggregator_config(bad, "a.toml");
+    } catch (const lookout::config::ConfigErrors& e) {
+      for (const auto& i : e.issues()) got.push_back(i.str());
+    }
+    INFO(doctest::toString(got));
+    REQUIRE(got.size() == 4);
+    CHECK(got[0] == "a.toml:2:7: mqtt.uri: \"tcp//::\": no scheme: it should look like tcp://host:1883 or "
+                    "ssl://host:8883");
+    CHECK(got[1] == "a.toml:5:10: http.listen: \"999.1.1.1:8080\": \"999.1.1.1\" is not an IPv4 address (four "
+                    "numbers 0-255) (e.g. 127.0.0.1:8080)");
+    CHECK(got[2].find("orange: expected a finite number, found nan") != std::string::npos);
+    CHECK(got[3].find("red: expected a finite number, found inf") != std::string::npos);
+  }
 }

@@ -155,4 +155,31 @@ TEST_SUITE("gateway.site_config") {
                         "from the installation record: segment_length_m [m] (e.g. 0.5) or segment_length_mm [mm] "
                         "(e.g. 500)");
   }
+
+  TEST_CASE("broker uris and device addresses that cannot work are errors at their line") {
+    std::string text = GOOD;
+    text.replace(text.find("tcp://127.0.0.1:1883"), 20, "tcp//::");
+    text.replace(text.find("127.0.0.1:1502"), 14, "[::1:502");
+    CHECK(problems(text) == std::vector<std::string>{
+                                "/sites/s.toml:9:7: mqtt.uri: \"tcp//::\": no scheme: it should look like "
+                                "tcp://host:1883 or ssl://host:8883",
+                                "/sites/s.toml:14:11: bus[0].address: \"[::1:502\": an IPv6 address needs its closing ] "
+                                "(e.g. [::1]:502)"});
+    text = GOOD;
+    text.replace(text.find("tcp://127.0.0.1:1883"), 20, "tcp://127.0.0.1:99999");
+    text.replace(text.find("127.0.0.1:1502"), 14, "999.1.1.1:502");
+    CHECK(problems(text) == std::vector<std::string>{
+                                "/sites/s.toml:9:7: mqtt.uri: \"tcp://127.0.0.1:99999\": port 99999 is above 65535",
+                                "/sites/s.toml:14:11: bus[0].address: \"999.1.1.1:502\": \"999.1.1.1\" is not an IPv4 "
+                                "address (four numbers 0-255)"});
+    // AND a calibration figure must be finite too
+    text = GOOD;
+    text += "calibration = { face_elevation = nan }\n";
+    text.replace(text.find("model = \"XJ-GD100\""), 18, "model = \"XJ-RL80\"");
+    const auto p = problems(text);
+    REQUIRE(!p.empty());
+    INFO(p[0]);
+    CHECK(p[0].find("/sites/s.toml:27:34: bus[0].device[1].calibration.face_elevation: expected a finite number, "
+                    "found nan") == 0);
+  }
 }

@@ -35,4 +35,18 @@ TEST_SUITE("config.toml_checker") {
     CHECK(c.issues()[2].message == "missing: missing (a string)");
     CHECK_THROWS_AS(c.throw_if_any(), ConfigErrors);
   }
+
+  TEST_CASE("nan and inf are no number a setting may take") {
+    TomlChecker c("x.toml");
+    const auto t = c.parse("orange = nan\nred = inf\nlow = -inf\nok = 2.5\nwhole = 3\n");
+    CHECK(!c.number(t, "threshold[0]", "orange", true));
+    CHECK(!c.number(t, "threshold[0]", "red", true));
+    CHECK(!c.number(t, "threshold[0]", "low", true));
+    CHECK(c.number(t, "threshold[0]", "ok", true) == 2.5);
+    CHECK(c.number(t, "threshold[0]", "whole", true) == 3.0);
+    REQUIRE(c.issues().size() == 3);
+    CHECK(c.issues()[0].str() == "x.toml:1:10: threshold[0].orange: expected a finite number, found nan");
+    CHECK(c.issues()[1].message == "threshold[0].red: expected a finite number, found inf");
+    CHECK(c.issues()[2].message == "threshold[0].low: expected a finite number, found inf");
+  }
 }
