@@ -18,6 +18,7 @@
 #include "aggregator/auth.hpp"
 #include "aggregator/event_hub.hpp"
 #include "aggregator/http_server.hpp"
+#include "aggregator/ingest_queue.hpp"
 #include "aggregator/open_files.hpp"
 #include "aggregator/ingest.hpp"
 #include "aggregator/mqtt_link.hpp"
@@ -91,16 +92,12 @@ struct AggregatorApp::Impl {
         divisions(divisions_of(config)),
         api(store, ingest, desk, divisions, hub),
         server(io, config.http_host, config.http_port, api, hub, http_limits(config), utc_ms),
+        inbox(
+            io, [this](const std::string& topic, const std::string& payload) { on_message(topic, payload); },
+            monotonic_ms),
         mqtt(
             config,
-            [this](std::string topic, std::string payload) {
-              ++ingest_pending;
-              boost::asio::post(io, [this, t = std::move(topic), p = std::move(payload), at = monotonic_ms()] {
-                ingest_lag_ms = monotonic_ms() - at;
-                on_message(t, p);
-                --ingest_pending;
-              });
-            },
+            [this](std::string topic, std::string payload) { inbox.push(std::move(topic), std::move(payload)); },
             [this] { boost::asio::post(io, [this] { republish_alarms(); }); }),
         outbox(config.database),
         notifier(io, config.notify, &outbox) {
@@ -113,8 +110,8 @@ struct AggregatorApp::Impl {
       f.listener_connected = mqtt.listener_connected();
       f.publisher_connected = mqtt.publisher_connected();
       f.store_error = store_error;
-      f.ingest_pending = ingest_pending.load();
-      f.ingest_lag_ms = ingest_lag_ms;
+      f.ingest_pending = inbox.pending();
+      f.ingest_lag_ms = inbox.lag_ms();
       f.channels = notifier.channels();
       return readiness_problems(f);
     });
@@ -237,15 +234,14 @@ struct AggregatorApp::Impl {
   EventHub hub;
   HttpApi api;
   HttpServer server;
+  IngestQueue inbox;  ///< before the MQTT link, which pushes into it until it is gone
   MqttLink mqtt;
   notify::Outbox outbox;  ///< before the notifier, which uses it until it is gone
   notify::Dispatcher notifier;
   boost::asio::steady_timer timer{io};
   std::int64_t last_watch_ms = 0;
   std::int64_t last_prune_ms = 0;
-  // For /healthz (readiness.hpp), all on the io thread but the pending count.
-  std::atomic<std::size_t> ingest_pending{0};
-  std::int64_t ingest_lag_ms = 0;
+  // For /healthz (readiness.hpp), on the io thread.
   std::optional<std::string> store_error;
 };
 
