@@ -69,14 +69,18 @@ const CLI::App& reached(const CLI::App& app) {
   return *at;
 }
 
-/// CLI11's "A subcommand is required" says neither which were there nor what was typed.
+/// An unknown option first: CLI11 would rather say what is missing ("--control is
+/// required") than that "--contrl" means nothing. And its "A subcommand is required" says
+/// neither which there are nor what was typed.
 std::string what_is_wrong(const CLI::App& at, const std::string& message) {
-  if (message != "A subcommand is required") return message;
   const auto rest = at.remaining();
-  if (!rest.empty()) {
-    return std::string(rest.front().starts_with("-") ? "unknown option" : "unknown command") + " \"" + rest.front() +
-           "\"";
+  const bool no_command = message == "A subcommand is required";
+  // "lookout token mint --db x": mint, not --db (an option of the commands below token)
+  if (no_command && !rest.empty() && !rest.front().starts_with("-")) return "unknown command \"" + rest.front() + "\"";
+  for (const auto& word : rest) {
+    if (word.size() > 1 && word.starts_with("-")) return "unknown option \"" + word + "\"";
   }
+  if (!no_command) return message;
   std::string names;
   for (const auto* sub : at.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); })) {
     names += (names.empty() ? "" : ", ") + sub->get_name();

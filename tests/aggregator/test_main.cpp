@@ -54,7 +54,7 @@ TEST_SUITE("aggregator.main") {
     };
     for (const auto& c : std::vector<Case>{
              {{}, "lookout-aggregator: say which configuration: --config or --check AGGREGATOR.toml"},
-             {{"--bogus"}, "lookout-aggregator: The following argument was not expected: --bogus"},
+             {{"--bogus"}, "lookout-aggregator: unknown option \"--bogus\""},
              {{"--check"}, "lookout-aggregator: --check: 1 required AGGREGATOR.toml missing"},
              {{"--config", CONFIG, "--check", CONFIG}, "lookout-aggregator: --config excludes --check"},
          }) {

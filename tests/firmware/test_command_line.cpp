@@ -102,6 +102,9 @@ TEST_SUITE("command_line") {
              {{"--n"}, "prog: --n: 1 required TEXT missing\nusage: prog [--n N] COMMAND\n(prog --help says more)\n"},
              {{"run"}, "prog run: which command? one of go\nusage: prog run [OPTIONS] SUBCOMMAND\n(prog run --help says more)\n"},
              {{"run", "go"}, "prog run go: FILE is required\nusage: prog run go FILE\n(prog run go --help says more)\n"},
+             // an unknown option is named before a missing one
+             {{"run", "go", "--bogus"},
+              "prog run go: unknown option \"--bogus\"\nusage: prog run go FILE\n(prog run go --help says more)\n"},
              {{"run", "go", "a", "b"},
               "prog run go: The following argument was not expected: b\nusage: prog run go FILE\n(prog run go --help says more)\n"},
          }) {

@@ -57,7 +57,7 @@ TEST_SUITE("gateway.main") {
     };
     for (const auto& c : std::vector<Case>{
              {{}, "lookout-gateway: say which site file: --config or --check SITE.toml"},
-             {{"--bogus", "--config", SITE}, "lookout-gateway: The following argument was not expected: --bogus"},
+             {{"--bogus", "--config", SITE}, "lookout-gateway: unknown option \"--bogus\""},
              {{"--config"}, "lookout-gateway: --config: 1 required SITE.toml missing"},
              {{"--config", SITE, "--check", SITE}, "lookout-gateway: --config excludes --check"},
              {{"--self-test", "--check", SITE}, "lookout-gateway: --self-test requires --config"},

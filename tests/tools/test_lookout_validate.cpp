@@ -172,9 +172,11 @@ TEST_SUITE("lookout.validate") {
 
     r = validate({});
     CHECK(r.status == 2);
-    CHECK(r.err == "usage: lookout validate SITE.toml\n");
+    CHECK(r.out.empty());
+    CHECK(r.err.starts_with("lookout validate: SITE.toml is required\nusage: lookout validate SITE.toml\n"));
     r = validate({missing, "extra.toml"});
     CHECK(r.status == 2);
-    CHECK(r.err == "usage: lookout validate SITE.toml\n");
+    CHECK(r.err.starts_with(
+        "lookout validate: The following argument was not expected: extra.toml\nusage: lookout validate SITE.toml\n"));
   }
 }

@@ -194,7 +194,7 @@ TEST_SUITE("sim") {
     r = run_command({SIM, "--device", "a=XJ-CH4@1", "--verbose"});
     CHECK(r.status == 2);
     CHECK(r.out.empty());
-    CHECK(r.err.starts_with("lookout-sim: The following argument was not expected: --verbose\nusage: lookout-sim "));
+    CHECK(r.err.starts_with("lookout-sim: unknown option \"--verbose\"\nusage: lookout-sim "));
     r = run_command({SIM});
     CHECK(r.status == 2);
     CHECK(r.err.starts_with("lookout-sim: at least one --device NAME=MODEL@UNIT, or a --scenario, is required"));

@@ -7,7 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "firmware/config/toml_checker.hpp"
 #include "gateway/board_config.hpp"
 #include "gateway/gateway_app.hpp"
@@ -37,32 +41,16 @@ std::filesystem::path default_gateway(const gateway::BoardConfig& board) {
   return own_dir().parent_path() / "cross" / board.name / "bin" / "lookout-gateway";
 }
 
-}  // namespace
-
-int bundle(const Args& args) {
+struct BundleArgs {
   std::filesystem::path board_file, site_file, out, key, gateway_bin;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "--board" && has_value) {
-      board_file = args[++i];
-    } else if (a == "--site" && has_value) {
-      site_file = args[++i];
-    } else if (a == "--out" && has_value) {
-      out = args[++i];
-    } else if (a == "--key" && has_value) {
-      key = args[++i];
-    } else if (a == "--gateway" && has_value) {
-      gateway_bin = args[++i];
-    } else {
-      std::cerr << "lookout bundle: unexpected \"" << a << "\"\n" << USAGE;
-      return 2;
-    }
-  }
-  if (board_file.empty() || site_file.empty() || out.empty()) {
-    std::cerr << USAGE;
-    return 2;
-  }
+};
+
+int bundle(BundleArgs args) {
+  const auto& board_file = args.board_file;
+  const auto& site_file = args.site_file;
+  const auto& out = args.out;
+  const auto& key = args.key;
+  auto& gateway_bin = args.gateway_bin;
   try {
     const auto board = gateway::load_board_file(board_file);
     // The site file is checked as that board's gateway will read it.
@@ -115,6 +103,25 @@ int bundle(const Args& args) {
     std::cerr << "lookout bundle: " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+void add_bundle(CLI::App& lookout) {
+  auto* command =
+      lookout.add_subcommand("bundle", "a firmware bundle: gateway, board and site files, signed manifest");
+  command_line::set_usage(*command, USAGE);
+  auto args = std::make_shared<BundleArgs>();
+  command->add_option("--board", args->board_file, "the board it is for")->type_name("BOARD.toml")->required();
+  command->add_option("--site", args->site_file, "the site file, checked as that board's gateway reads it")
+      ->type_name("SITE.toml")
+      ->required();
+  command->add_option("--out", args->out, "a new or empty folder for the bundle")->type_name("DIR")->required();
+  command->add_option("--key", args->key, "sign the manifest with this Ed25519 private key")->type_name("KEY.pem");
+  command->add_option("--gateway", args->gateway_bin,
+                      "the lookout-gateway to put in (default: the one built for the board's architecture)")
+      ->type_name("BIN");
+  command_line::set_action(*command, [args] { return bundle(*args); });
 }
 
 }  // namespace lookout::cli

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <CLI/CLI.hpp>
+
 namespace lookout::cli {
 
 namespace {
@@ -12,12 +14,15 @@ namespace {
 constexpr int BITS_PER_CHARACTER = 11;
 constexpr int FAST_FRAME_GAP_US = 1750;
 
-const std::string& value_of(const Args& args, std::size_t& i) {
-  if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
-  return args[++i];
+void add(CLI::App& command, const char* name, std::optional<std::string>& into, const char* type,
+         const char* description) {
+  command.add_option_function<std::string>(name, [&into](const std::string& v) { into = v; }, description)
+      ->type_name(type);
 }
 
 }  // namespace
+
+bool BusArgs::any() const { return tcp || rtu || baud || parity || stop_bits || timeout_ms || retries; }
 
 long parse_int_arg(std::string_view what, std::string_view text, long min, long max) {
   long v = 0;
@@ -30,28 +35,29 @@ long parse_int_arg(std::string_view what, std::string_view text, long min, long 
   return v;
 }
 
-BusOptions default_bus_options() {
-  BusOptions o;
-  o.bus.name = "cli";
-  o.bus.timeout_ms = 300;
-  o.bus.retries = 0;
-  return o;
+void add_bus_options(CLI::App& command, BusArgs& given) {
+  add(command, "--tcp", given.tcp, "HOST:PORT", "Modbus TCP: a device or a serial-to-TCP gateway");
+  add(command, "--rtu", given.rtu, "PATH", "Modbus RTU on this serial port, e.g. /dev/ttyUSB0");
+  add(command, "--baud", given.baud, "N", "serial line speed (default 9600)");
+  add(command, "--parity", given.parity, "N|E|O", "serial line parity (default N)");
+  add(command, "--stop-bits", given.stop_bits, "1|2", "serial line stop bits (default 1)");
+  add(command, "--timeout-ms", given.timeout_ms, "N", "[ms] wait for each answer (default 300)");
+  add(command, "--retries", given.retries, "N", "asks again after no answer (default 0)");
 }
 
-bool take_bus_option(const Args& args, std::size_t& i, BusOptions& options) {
-  const std::string& flag = args[i];
-  auto& bus = options.bus;
-  if (flag == "--tcp" || flag == "--rtu") {
-    if (options.transport_given) throw UsageError("give one of --tcp HOST:PORT or --rtu PATH, once");
-    options.transport_given = true;
-    options.any_given = true;
-    const std::string& v = value_of(args, i);
-    if (flag == "--rtu") {
-      if (v.empty()) throw UsageError("--rtu wants the path of a serial port, e.g. /dev/ttyUSB0");
-      bus.type = gateway::BusType::rtu;
-      bus.device = v;
-      return true;
-    }
+gateway::BusConfig finish_bus_options(const BusArgs& given) {
+  gateway::BusConfig bus;
+  bus.name = "cli";
+  bus.timeout_ms = 300;
+  bus.retries = 0;
+  if (given.tcp && given.rtu) throw UsageError("give one of --tcp HOST:PORT or --rtu PATH, once");
+  if (given.rtu) {
+    if (given.rtu->empty()) throw UsageError("--rtu wants the path of a serial port, e.g. /dev/ttyUSB0");
+    bus.type = gateway::BusType::rtu;
+    bus.device = *given.rtu;
+  }
+  if (given.tcp) {
+    const std::string& v = *given.tcp;
     const auto colon = v.rfind(':');
     if (colon == std::string::npos || colon == 0) {
       throw UsageError("--tcp \"" + v + "\": want HOST:PORT, e.g. 127.0.0.1:502");
@@ -62,30 +68,17 @@ bool take_bus_option(const Args& args, std::size_t& i, BusOptions& options) {
       bus.host = bus.host.substr(1, bus.host.size() - 2);
     }
     bus.port = static_cast<int>(parse_int_arg("--tcp port", std::string_view(v).substr(colon + 1), 1, 65535));
-    return true;
   }
-  if (flag == "--baud") {
-    bus.baud = static_cast<int>(parse_int_arg("--baud", value_of(args, i), 1200, 921600));
-  } else if (flag == "--parity") {
-    const std::string& v = value_of(args, i);
+  if (given.baud) bus.baud = static_cast<int>(parse_int_arg("--baud", *given.baud, 1200, 921600));
+  if (given.parity) {
+    const std::string& v = *given.parity;
     if (v != "N" && v != "E" && v != "O") throw UsageError("--parity \"" + v + "\": want N, E or O");
     bus.parity = v[0];
-  } else if (flag == "--stop-bits") {
-    bus.stop_bits = static_cast<int>(parse_int_arg("--stop-bits", value_of(args, i), 1, 2));
-  } else if (flag == "--timeout-ms") {
-    bus.timeout_ms = static_cast<int>(parse_int_arg("--timeout-ms", value_of(args, i), 10, 10000));
-  } else if (flag == "--retries") {
-    bus.retries = static_cast<int>(parse_int_arg("--retries", value_of(args, i), 0, 5));
-  } else {
-    return false;
   }
-  options.any_given = true;
-  return true;
-}
-
-gateway::BusConfig finish_bus_options(BusOptions options) {
-  if (!options.transport_given) throw UsageError("say where: --tcp HOST:PORT or --rtu PATH");
-  auto& bus = options.bus;
+  if (given.stop_bits) bus.stop_bits = static_cast<int>(parse_int_arg("--stop-bits", *given.stop_bits, 1, 2));
+  if (given.timeout_ms) bus.timeout_ms = static_cast<int>(parse_int_arg("--timeout-ms", *given.timeout_ms, 10, 10000));
+  if (given.retries) bus.retries = static_cast<int>(parse_int_arg("--retries", *given.retries, 0, 5));
+  if (!given.tcp && !given.rtu) throw UsageError("say where: --tcp HOST:PORT or --rtu PATH");
   if (bus.type == gateway::BusType::rtu && bus.frame_gap_us == 0) {
     bus.frame_gap_us =
         bus.baud > 19200 ? FAST_FRAME_GAP_US : (35 * BITS_PER_CHARACTER * 100000 + bus.baud - 1) / bus.baud;

@@ -4,39 +4,43 @@
 // --timeout-ms N, --retries N). They fill the gateway's own BusConfig, so the command talks
 // exactly as a gateway with that bus in its site file would.
 
-#include <cstddef>
-#include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "firmware/command_line.hpp"
 #include "gateway/site_config.hpp"
-#include "tools/lookout/commands.hpp"
+
+namespace CLI {
+class App;
+}
 
 namespace lookout::cli {
 
 /// A command line the command refuses (exit status 2); the message names the argument.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+using UsageError = command_line::UsageError;
+
+/// The bus options as given (nullopt: not given), checked by finish_bus_options().
+struct BusArgs {
+  std::optional<std::string> tcp;
+  std::optional<std::string> rtu;
+  std::optional<std::string> baud;
+  std::optional<std::string> parity;
+  std::optional<std::string> stop_bits;
+  std::optional<std::string> timeout_ms;
+  std::optional<std::string> retries;
+
+  /// Whether any bus option was given.
+  bool any() const;
 };
 
-/// Bus options as given so far.
-struct BusOptions {
-  gateway::BusConfig bus;
-  bool transport_given = false;  ///< --tcp or --rtu seen
-  bool any_given = false;        ///< any bus option seen
-};
+/// Declares the bus options on `command` (CLI11); parsing fills `given`.
+void add_bus_options(CLI::App& command, BusArgs& given);
 
-/// Defaults for a command-line bus: a scan must not wait long on every absent unit.
-BusOptions default_bus_options();
-
-/// If args[i] is a bus option, consumes it and its value (advancing i) and returns true;
-/// false when args[i] is something else. Throws UsageError on a bad value.
-bool take_bus_option(const Args& args, std::size_t& i, BusOptions& options);
-
-/// Checks that a transport was given and sets what follows from the rest (the frame gap
-/// of a serial line, as the site-file loader does). Throws UsageError.
-gateway::BusConfig finish_bus_options(BusOptions options);
+/// The bus the options say, with a command line's defaults (a scan must not wait long on
+/// every absent unit) and what follows from them (the frame gap of a serial line, as the
+/// site-file loader sets it). Throws UsageError naming the option.
+gateway::BusConfig finish_bus_options(const BusArgs& given);
 
 /// "tcp 127.0.0.1:1502" or "rtu /dev/ttyUSB0 9600 8N1", for messages.
 std::string describe_bus(const gateway::BusConfig& bus);

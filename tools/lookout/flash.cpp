@@ -13,8 +13,12 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <set>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "tools/lookout/commands.hpp"
 #include "tools/lookout/manifest.hpp"
 
@@ -76,27 +80,12 @@ bool run_self_test(const fs::path& slot) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-}  // namespace
-
-int flash(const Args& args) {
+struct FlashArgs {
   fs::path bundle_dir, target, pubkey;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& a = args[i];
-    if (a == "--target" && i + 1 < args.size()) {
-      target = args[++i];
-    } else if (a == "--pubkey" && i + 1 < args.size()) {
-      pubkey = args[++i];
-    } else if (!a.starts_with("--") && bundle_dir.empty()) {
-      bundle_dir = a;
-    } else {
-      std::cerr << "lookout flash: unexpected \"" << a << "\"\n" << USAGE;
-      return 2;
-    }
-  }
-  if (bundle_dir.empty() || target.empty()) {
-    std::cerr << USAGE;
-    return 2;
-  }
+};
+
+int flash(const FlashArgs& args) {
+  const auto& [bundle_dir, target, pubkey] = args;
   try {
     // 1. The bundle is what its manifest says, and the manifest is who signed it.
     const std::string text = read_bytes(bundle_dir / "manifest.json");
@@ -172,6 +161,22 @@ int flash(const Args& args) {
     std::cerr << "lookout flash: " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+void add_flash(CLI::App& lookout) {
+  auto* command =
+      lookout.add_subcommand("flash", "install a bundle into the A/B slots under DIR; kept only if it self-tests");
+  command_line::set_usage(*command, USAGE);
+  auto args = std::make_shared<FlashArgs>();
+  command->add_option("BUNDLE", args->bundle_dir, "a folder made by lookout bundle")->required();
+  command->add_option("--target", args->target, "the board's root file system, or a folder standing for one")
+      ->type_name("DIR")
+      ->required();
+  command->add_option("--pubkey", args->pubkey, "refuse a bundle not signed by this Ed25519 public key")
+      ->type_name("KEY.pem");
+  command_line::set_action(*command, [args] { return flash(*args); });
 }
 
 }  // namespace lookout::cli

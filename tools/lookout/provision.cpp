@@ -19,8 +19,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "tools/lookout/bus_options.hpp"
 #include "tools/lookout/commands.hpp"
 #include "tools/lookout/mqtt_acl.hpp"
@@ -108,51 +112,30 @@ void set_password(const std::filesystem::path& passwd, const std::string& user, 
   }
 }
 
-}  // namespace
-
-int provision(const Args& args) {
+struct ProvisionArgs {
   GatewayAccount account;
   std::string passwd_file;
   std::string acl_file;
   std::string password_file;
-  try {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      const auto& a = args[i];
-      const bool has_value = i + 1 < args.size();
-      if (a == "--enterprise" && has_value) {
-        account.enterprise = args[++i];
-      } else if (a == "--site" && has_value) {
-        account.site = args[++i];
-      } else if (a == "--passwd" && has_value) {
-        passwd_file = args[++i];
-      } else if (a == "--acl" && has_value) {
-        acl_file = args[++i];
-      } else if (a == "--username" && has_value) {
-        account.username = args[++i];
-      } else if (a == "--password-file" && has_value) {
-        password_file = args[++i];
-      } else if (!a.starts_with("--") && account.gateway.empty()) {
-        account.gateway = a;
-      } else {
-        throw UsageError("unexpected argument \"" + a + "\"");
-      }
-    }
-    if (account.gateway.empty()) throw UsageError("which GATEWAY?");
-    for (const auto& [what, id] : {std::pair<std::string, std::string>{"GATEWAY", account.gateway},
-                                   {"--enterprise", account.enterprise},
-                                   {"--site", account.site}}) {
-      if (const auto problem = topic_id_problem(id)) throw UsageError(what + " \"" + id + "\": " + *problem);
-    }
-    if (passwd_file.empty() || acl_file.empty()) throw UsageError("--passwd FILE and --acl FILE are required");
-    if (account.username.empty()) {
-      account.username = account.enterprise + "." + account.site + "." + account.gateway;
-    } else if (account.username.find_first_of(": \t\r\n") != std::string::npos) {
-      // the password file is "user:hash" lines, the ACL file "user NAME" lines
-      throw UsageError("--username \"" + account.username + "\": no ':', blanks or line breaks");
-    }
-  } catch (const UsageError& e) {
-    std::cerr << "lookout provision: " << e.what() << "\n" << USAGE;
-    return 2;
+};
+
+int provision(ProvisionArgs args) {
+  auto& account = args.account;
+  const auto& passwd_file = args.passwd_file;
+  const auto& acl_file = args.acl_file;
+  const auto& password_file = args.password_file;
+  if (account.gateway.empty()) throw UsageError("which GATEWAY?");
+  for (const auto& [what, id] : {std::pair<std::string, std::string>{"GATEWAY", account.gateway},
+                                 {"--enterprise", account.enterprise},
+                                 {"--site", account.site}}) {
+    if (const auto problem = topic_id_problem(id)) throw UsageError(what + " \"" + id + "\": " + *problem);
+  }
+  if (passwd_file.empty() || acl_file.empty()) throw UsageError("--passwd FILE and --acl FILE are required");
+  if (account.username.empty()) {
+    account.username = account.enterprise + "." + account.site + "." + account.gateway;
+  } else if (account.username.find_first_of(": \t\r\n") != std::string::npos) {
+    // the password file is "user:hash" lines, the ACL file "user NAME" lines
+    throw UsageError("--username \"" + account.username + "\": no ':', blanks or line breaks");
   }
 
   try {
@@ -185,6 +168,28 @@ int provision(const Args& args) {
     std::cerr << "lookout provision: " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+void add_provision(CLI::App& lookout) {
+  auto* command = lookout.add_subcommand(
+      "provision", "MQTT credentials: the gateway may publish only its own up/ and subscribe only to its own down/");
+  command_line::set_usage(*command, USAGE);
+  auto args = std::make_shared<ProvisionArgs>();
+  auto& account = args->account;
+  command->add_option("GATEWAY", account.gateway, "the gateway's id ([gateway] id of its site file)");
+  command->add_option("--enterprise", account.enterprise, "its enterprise")->type_name("E");
+  command->add_option("--site", account.site, "its site")->type_name("S");
+  command->add_option("--passwd", args->passwd_file, "the broker's password file (made if missing)")
+      ->type_name("FILE");
+  command->add_option("--acl", args->acl_file, "the broker's ACL file (made if missing)")->type_name("FILE");
+  command->add_option("--username", account.username, "the MQTT user (default ENTERPRISE.SITE.GATEWAY)")
+      ->type_name("NAME");
+  command->add_option("--password-file", args->password_file,
+                      "the password: this file's first line (default: a new random one, printed)")
+      ->type_name("FILE");
+  command_line::set_action(*command, [args] { return provision(*args); });
 }
 
 }  // namespace lookout::cli

@@ -14,8 +14,15 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "firmware/config/toml_checker.hpp"
 #include "gateway/board_config.hpp"
 #include "gateway/libmodbus_bus.hpp"
@@ -151,60 +158,76 @@ int read_raw(const gateway::BusConfig& bus, const RawRequest& q) {
   }
 }
 
+struct ReadArgs {
+  BusArgs bus;
+  std::string board;
+  std::string site;
+  std::string device;
+  std::string unit;
+  std::vector<std::string> holding;  ///< START COUNT
+  std::vector<std::string> input;
+  std::vector<std::string> coils;
+  bool raw = false;
+};
+
+int read(const ReadArgs& a) {
+  RawRequest q;
+  const std::vector<std::string>* range = nullptr;
+  std::string flag;
+  for (const auto& [f, kind, words] :
+       {std::tuple{"--holding", firmware::RegisterKind::holding, &a.holding},
+        std::tuple{"--input", firmware::RegisterKind::input, &a.input},
+        std::tuple{"--coils", firmware::RegisterKind::coil, &a.coils}}) {
+    if (words->empty()) continue;
+    if (q.kind) throw UsageError("give one of --holding, --input or --coils");
+    q.kind = kind;
+    range = words;
+    flag = f;
+  }
+  if (q.kind) {
+    q.start = static_cast<std::uint16_t>(parse_int_arg(flag + " START", (*range)[0], 0, 65535));
+    // Modbus Application Protocol V1.1b3, 6.1-6.4: at most 125 registers or 2000 coils
+    const long max = q.kind == firmware::RegisterKind::coil ? 2000 : 125;
+    q.count = static_cast<std::uint16_t>(parse_int_arg(flag + " COUNT", (*range)[1], 1, max));
+    if (q.start + q.count > 65536) throw UsageError(flag + ": START + COUNT runs past address 65535");
+  }
+  // 0 is broadcast: nothing answers it (Modbus over serial line V1.02, 2.2)
+  if (!a.unit.empty()) q.unit = static_cast<int>(parse_int_arg("--unit", a.unit, 1, 247));
+  q.raw = a.raw;
+  if (a.bus.tcp || a.bus.rtu) {
+    if (!a.site.empty()) throw UsageError("give either SITE.toml DEVICE or --tcp/--rtu, not both");
+    if (a.unit.empty()) throw UsageError("--unit N is required with --tcp/--rtu");
+    if (!q.kind) throw UsageError("say what to read: --holding, --input or --coils START COUNT");
+    return read_raw(finish_bus_options(a.bus), q);
+  }
+  if (a.device.empty()) throw UsageError("want SITE.toml DEVICE, or --tcp/--rtu with --unit");
+  if (!a.unit.empty() || q.kind || q.raw || a.bus.any()) {
+    throw UsageError("--unit, --holding/--input/--coils, --raw and bus options go with --tcp/--rtu; "
+                     "the site file says how to reach a device");
+  }
+  return read_site_device(a.site, a.device, a.board);
+}
+
 }  // namespace
 
-int read(const Args& args) {
-  BusOptions options = default_bus_options();
-  RawRequest q;
-  std::string board_file;
-  std::vector<std::string> positional;
-  bool unit_given = false;
-  try {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      const auto& a = args[i];
-      if (take_bus_option(args, i, options)) continue;
-      if (a == "--board" && i + 1 < args.size()) {
-        board_file = args[++i];
-      } else if (a == "--unit" && i + 1 < args.size()) {
-        // 0 is broadcast: nothing answers it (Modbus over serial line V1.02, 2.2)
-        q.unit = static_cast<int>(parse_int_arg("--unit", args[++i], 1, 247));
-        unit_given = true;
-      } else if (a == "--holding" || a == "--input" || a == "--coils") {
-        if (q.kind) throw UsageError("give one of --holding, --input or --coils");
-        q.kind = a == "--holding" ? firmware::RegisterKind::holding
-                 : a == "--input" ? firmware::RegisterKind::input
-                                  : firmware::RegisterKind::coil;
-        if (i + 2 >= args.size()) throw UsageError(a + " wants START COUNT");
-        q.start = static_cast<std::uint16_t>(parse_int_arg(a + " START", args[i + 1], 0, 65535));
-        // Modbus Application Protocol V1.1b3, 6.1-6.4: at most 125 registers or 2000 coils
-        const long max = q.kind == firmware::RegisterKind::coil ? 2000 : 125;
-        q.count = static_cast<std::uint16_t>(parse_int_arg(a + " COUNT", args[i + 2], 1, max));
-        if (q.start + q.count > 65536) throw UsageError(a + ": START + COUNT runs past address 65535");
-        i += 2;
-      } else if (a == "--raw") {
-        q.raw = true;
-      } else if (a.starts_with("--")) {
-        throw UsageError("unknown argument \"" + a + "\"");
-      } else {
-        positional.push_back(a);
-      }
-    }
-    if (options.transport_given) {
-      if (!positional.empty()) throw UsageError("give either SITE.toml DEVICE or --tcp/--rtu, not both");
-      if (!unit_given) throw UsageError("--unit N is required with --tcp/--rtu");
-      if (!q.kind) throw UsageError("say what to read: --holding, --input or --coils START COUNT");
-      return read_raw(finish_bus_options(options), q);
-    }
-    if (positional.size() != 2) throw UsageError("want SITE.toml DEVICE, or --tcp/--rtu with --unit");
-    if (unit_given || q.kind || q.raw || options.any_given) {
-      throw UsageError("--unit, --holding/--input/--coils, --raw and bus options go with --tcp/--rtu; "
-                       "the site file says how to reach a device");
-    }
-  } catch (const UsageError& e) {
-    std::cerr << "lookout read: " << e.what() << "\n" << USAGE;
-    return 2;
+void add_read(CLI::App& lookout) {
+  auto* command = lookout.add_subcommand("read", "poll one device of a site file once, or read registers as they are");
+  command_line::set_usage(*command, USAGE);
+  auto args = std::make_shared<ReadArgs>();
+  command->add_option("SITE.toml", args->site, "the site file with the device");
+  command->add_option("DEVICE", args->device, "the device's name in it");
+  command->add_option("--board", args->board, "the board file the gateway runs with (its serial ports)")
+      ->type_name("BOARD.toml");
+  add_bus_options(*command, args->bus);
+  command->add_option("--unit", args->unit, "the unit id to ask, 1..247")->type_name("N");
+  for (auto& [name, words, description] :
+       {std::tuple{"--holding", &args->holding, "COUNT holding registers from START (function 3)"},
+        std::tuple{"--input", &args->input, "COUNT input registers from START (function 4)"},
+        std::tuple{"--coils", &args->coils, "COUNT coils from START (function 1)"}}) {
+    command->add_option(name, *words, description)->type_name("START COUNT")->expected(2);
   }
-  return read_site_device(positional[0], positional[1], board_file);
+  command->add_flag("--raw", args->raw, "also hex, and every pair of words as float32/int32/uint32 in each word order");
+  command_line::set_action(*command, [args] { return read(*args); });
 }
 
 }  // namespace lookout::cli

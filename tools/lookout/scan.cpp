@@ -6,7 +6,12 @@
 // 2 a bad command line.
 
 #include <iostream>
+#include <memory>
+#include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "firmware/command_line.hpp"
 #include "gateway/libmodbus_bus.hpp"
 #include "tools/lookout/bus_options.hpp"
 #include "tools/lookout/commands.hpp"
@@ -42,28 +47,14 @@ UnitRange parse_units(const std::string& text) {
   return r;
 }
 
-}  // namespace
+struct ScanArgs {
+  BusArgs bus;
+  std::string units;
+};
 
-int scan(const Args& args) {
-  BusOptions options = default_bus_options();
-  UnitRange units;
-  gateway::BusConfig bus;
-  try {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      if (take_bus_option(args, i, options)) continue;
-      if (args[i] == "--units") {
-        if (i + 1 >= args.size()) throw UsageError("--units needs FIRST-LAST, e.g. 1-16");
-        units = parse_units(args[++i]);
-      } else {
-        throw UsageError("unknown argument \"" + args[i] + "\"");
-      }
-    }
-    bus = finish_bus_options(options);
-  } catch (const UsageError& e) {
-    std::cerr << "lookout scan: " << e.what() << "\n" << USAGE;
-    return 2;
-  }
-
+int scan(const ScanArgs& args) {
+  const UnitRange units = args.units.empty() ? UnitRange{} : parse_units(args.units);
+  const gateway::BusConfig bus = finish_bus_options(args.bus);
   try {
     gateway::LibmodbusBus modbus(bus);
     int answered = 0;
@@ -99,6 +90,18 @@ int scan(const Args& args) {
     std::cerr << "lookout scan: " << describe_bus(bus) << ": " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+void add_scan(CLI::App& lookout) {
+  auto* command = lookout.add_subcommand("scan", "which unit ids answer on a line, and which XJ model each is");
+  command_line::set_usage(*command, USAGE);
+  auto args = std::make_shared<ScanArgs>();
+  add_bus_options(*command, args->bus);
+  command->add_option("--units", args->units, "the unit ids to ask, e.g. 1-16 or 5 (default 1-247)")
+      ->type_name("FIRST-LAST");
+  command_line::set_action(*command, [args] { return scan(*args); });
 }
 
 }  // namespace lookout::cli

@@ -4,9 +4,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <memory>
+#include <string>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "firmware/command_line.hpp"
 #include "tools/lookout/commands.hpp"
 #include "tools/lookout/net.hpp"
 #include "tools/lookout/status_view.hpp"
@@ -34,28 +38,18 @@ int local_utc_offset_min() {
   return static_cast<int>(tm.tm_gmtoff / 60);
 }
 
-}  // namespace
-
-int status(const Args& args) {
+struct StatusArgs {
   std::string api = "127.0.0.1:8080";
   std::string site;
-  const char* env = std::getenv("LOOKOUT_TOKEN");
-  std::string token = env != nullptr ? env : "";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--api" && i + 1 < args.size()) {
-      api = args[++i];
-      if (api.starts_with("http://")) api = api.substr(7);
-      if (const auto slash = api.find('/'); slash != std::string::npos) api.resize(slash);
-    } else if (args[i] == "--token" && i + 1 < args.size()) {
-      token = args[++i];
-    } else if (args[i] == "--site" && i + 1 < args.size()) {
-      site = args[++i];
-    } else {
-      std::cerr << "usage: lookout status [--api http://127.0.0.1:8080] [--token TOKEN] [--site SITE]\n"
-                   "       (the token may also come from $LOOKOUT_TOKEN)\n";
-      return 2;
-    }
-  }
+  std::string token;
+};
+
+int status(const StatusArgs& args) {
+  const std::string& site = args.site;
+  const std::string& token = args.token;
+  std::string api = args.api;
+  if (api.starts_with("http://")) api = api.substr(7);
+  if (const auto slash = api.find('/'); slash != std::string::npos) api.resize(slash);
   try {
     StatusInput in;
     in.status = get_json(api, "/api/v1/status", token);
@@ -73,6 +67,23 @@ int status(const Args& args) {
     std::cerr << "lookout status: " << api << ": " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+void add_status(CLI::App& lookout) {
+  auto* command = lookout.add_subcommand("status", "live status of every site, gateway and point from the aggregator");
+  command_line::set_usage(*command,
+                          "usage: lookout status [--api http://127.0.0.1:8080] [--token TOKEN] [--site SITE]\n"
+                          "       (the token may also come from $LOOKOUT_TOKEN)\n");
+  auto args = std::make_shared<StatusArgs>();
+  command->add_option("--api", args->api, "the aggregator's HTTP API (default http://127.0.0.1:8080)")
+      ->type_name("URL");
+  command->add_option("--token", args->token, "an API token (lookout token create)")
+      ->type_name("TOKEN")
+      ->envname("LOOKOUT_TOKEN");
+  command->add_option("--site", args->site, "only this site")->type_name("SITE");
+  command_line::set_action(*command, [args] { return status(*args); });
 }
 
 }  // namespace lookout::cli

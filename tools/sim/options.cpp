@@ -38,8 +38,8 @@ constexpr const char* USAGE =
     "                   [--scenario FILE [--time-scale X]]\n";
 
 constexpr const char* DESCRIPTION =
-    "Simulated field devices, answering as their datasheets say, over Modbus TCP and,\n"
-    "with --rtu, Modbus RTU on a serial line.";
+    "Simulated field devices, answering as their sheets say (docs/devices.md), over Modbus\n"
+    "TCP and, with --rtu, Modbus RTU on a serial line.";
 
 constexpr const char* FOOTER =
     "On start it prints 'modbus-tcp listening on ADDR', 'control listening on ADDR',\n"
