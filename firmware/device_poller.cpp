@@ -62,6 +62,20 @@ std::vector<wire::Reading> DevicePoller::offline_readings(std::int64_t ts_ms) co
   return out;
 }
 
+DeviceState DevicePoller::kept_state() const {
+  DeviceState out;
+  for (const auto name : spec_.profile->kept_state) {
+    if (const auto v = state_.get(name)) out.set(name, *v);
+  }
+  return out;
+}
+
+void DevicePoller::restore(const DeviceState& kept) {
+  for (const auto name : spec_.profile->kept_state) {
+    if (const auto v = kept.get(name)) state_.set(name, *v);
+  }
+}
+
 void DevicePoller::remember(const std::vector<ChannelValue>& values) {
   for (const auto& v : values) {
     if (v.quantity.empty() || v.status == wire::DeviceStatus::invalid_response) continue;

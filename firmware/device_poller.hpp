@@ -50,8 +50,14 @@ class DevicePoller {
   const DeviceSpec& spec() const { return spec_; }
   const DeviceCounters& counters() const { return counters_; }
   bool online() const { return counters_.polls > 0 && counters_.consecutive_failures == 0; }
-  /// What the profile keeps between polls (previous counts, last epoch), e.g. to persist it.
+  /// What the profile keeps between polls (previous counts, last epoch).
   const DeviceState& state() const { return state_; }
+  /// The part of state() the gateway keeps across restarts (Profile::kept_state): empty for
+  /// most models, XJ-GN1's last epoch.
+  DeviceState kept_state() const;
+  /// Restores what a previous run kept (kept_state()); names the profile does not keep are
+  /// ignored, so a stale entry cannot invent history.
+  void restore(const DeviceState& kept);
 
  private:
   void remember(const std::vector<ChannelValue>& values);

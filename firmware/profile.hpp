@@ -162,6 +162,9 @@ struct Profile {
   std::optional<FastModeRegister> fast_mode{};
   /// The device's watch on its master. Unset: none.
   std::optional<HeartbeatRegister> heartbeat{};
+  /// The names in DeviceState a gateway keeps across its restarts (XJ-GN1: the last epoch
+  /// sent, so a solution is sent once). Empty: the state starts empty at every start.
+  std::vector<std::string_view> kept_state{};
 };
 
 /// The output coil of `profile` named `name`, or nullptr.

@@ -7,14 +7,39 @@
 
 namespace lookout::gateway {
 
-BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink)
-    : name_(config.name), sink_(std::move(sink)), bus_(std::make_unique<LibmodbusBus>(config)) {
+BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink, KeptSink kept_sink,
+                     const std::vector<KeptState>& restored)
+    : name_(config.name),
+      sink_(std::move(sink)),
+      kept_sink_(std::move(kept_sink)),
+      bus_(std::make_unique<LibmodbusBus>(config)) {
   alive_ms_ = clock_.monotonic_ms();
   for (const auto& d : config.devices) {
     pollers_.emplace_back(d);
     controls_.emplace_back(d);
+    auto& poller = pollers_.back();
+    for (const auto& k : restored) {
+      if (k.device == d.name && k.model == poller.spec().profile->model) poller.restore(k.state);
+    }
+    kept_.push_back(poller.kept_state());
   }
   write_counts_.resize(pollers_.size());
+}
+
+void BusWorker::pass_on_kept(std::size_t device) {
+  if (!kept_sink_) return;
+  firmware::DeviceState now;
+  std::string name;
+  std::string model;
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    now = pollers_[device].kept_state();
+    name = pollers_[device].spec().name;
+    model = std::string(pollers_[device].spec().profile->model);
+  }
+  if (now.all() == kept_[device].all()) return;
+  kept_[device] = now;
+  kept_sink_({std::move(name), std::move(model), std::move(now)});
 }
 
 std::size_t BusWorker::index_of(const std::string& device) const {
@@ -132,6 +157,7 @@ void BusWorker::run(std::stop_token stop) {
     }
     schedule.record(next, read, answered, clock_.monotonic_ms());
     sink_(std::move(readings));
+    if (answered) pass_on_kept(next);  // after its readings, never before
   }
 }
 

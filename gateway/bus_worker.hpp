@@ -14,6 +14,7 @@
 #include "firmware/device_control.hpp"
 #include "firmware/device_poller.hpp"
 #include "firmware/poll_schedule.hpp"
+#include "gateway/kept_state.hpp"
 #include "gateway/libmodbus_bus.hpp"
 #include "gateway/system_clock.hpp"
 
@@ -22,8 +23,13 @@ namespace lookout::gateway {
 class BusWorker {
  public:
   using ReadingsSink = std::function<void(std::vector<wire::Reading>)>;
+  /// Told what a device keeps across restarts each time it changes, always after the
+  /// readings that changed it went to the ReadingsSink (so it is never stored before them).
+  using KeptSink = std::function<void(KeptState)>;
 
-  BusWorker(const BusConfig& config, ReadingsSink sink);
+  /// `restored`: what devices kept in the previous run; an entry of another model is ignored.
+  BusWorker(const BusConfig& config, ReadingsSink sink, KeptSink kept_sink = {},
+            const std::vector<KeptState>& restored = {});
   ~BusWorker();
   BusWorker(const BusWorker&) = delete;
   BusWorker& operator=(const BusWorker&) = delete;
@@ -59,8 +65,13 @@ class BusWorker {
   std::int64_t make_writes(firmware::PollSchedule& schedule, std::vector<std::int64_t>& periods);
   std::size_t index_of(const std::string& device) const;
 
+  /// After a poll of `device`: tells kept_sink_ what it keeps, when that changed.
+  void pass_on_kept(std::size_t device);
+
   std::string name_;
   ReadingsSink sink_;
+  KeptSink kept_sink_;
+  std::vector<firmware::DeviceState> kept_;  // per device: as last passed on (bus thread only)
   SystemClock clock_;
   std::unique_ptr<LibmodbusBus> bus_;
   std::vector<firmware::DevicePoller> pollers_;

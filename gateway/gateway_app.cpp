@@ -73,8 +73,15 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
                                            std::lock_guard<std::mutex> g(pending_mutex_);
                                            requests_.emplace_back(topic.substr(slash + 1), std::move(payload));
                                          });
+  const auto kept = outbox_.kept_states();  // XJ-GN1's last epoch: a solution is sent once, also across restarts
   for (const auto& b : site_.buses) {
-    workers_.push_back(std::make_unique<BusWorker>(b, [this](std::vector<wire::Reading> r) { on_readings(std::move(r)); }));
+    workers_.push_back(std::make_unique<BusWorker>(
+        b, [this](std::vector<wire::Reading> r) { on_readings(std::move(r)); },
+        [this](KeptState k) {
+          std::lock_guard<std::mutex> g(pending_mutex_);
+          pending_kept_[k.device] = std::move(k);
+        },
+        kept));
   }
   std::lock_guard<std::mutex> g(edge_mutex_);
   latched_ = load_latched(site_.data_dir);
@@ -194,12 +201,20 @@ void GatewayApp::publish_status() {
 
 void GatewayApp::flush_pending() {
   std::vector<wire::Reading> readings;
+  std::vector<KeptState> kept;
   {
     std::lock_guard<std::mutex> g(pending_mutex_);
     readings.swap(pending_);
+    for (auto& [device, k] : pending_kept_) kept.push_back(std::move(k));
+    pending_kept_.clear();
   }
-  // Into the outbox first: from here on a reading survives kill -9 and power cuts.
-  if (!readings.empty()) outbox_.append(readings, clock_.utc_ms());
+  // Into the outbox first: from here on a reading survives kill -9 and power cuts. What
+  // devices keep goes in the same transaction, so it is never on disk without its readings.
+  if (!readings.empty()) {
+    outbox_.append(readings, clock_.utc_ms(), kept);
+  } else {
+    outbox_.keep(kept);
+  }
 }
 
 void GatewayApp::tick() {

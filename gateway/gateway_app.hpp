@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -72,6 +73,7 @@ class GatewayApp {
 
   std::mutex pending_mutex_;
   std::vector<wire::Reading> pending_;  ///< polled, not yet in the outbox
+  std::map<std::string, KeptState> pending_kept_;  ///< by device: kept after readings in pending_ or earlier
 
   /// Handed to the uplink in this connection, oldest first, not yet acknowledged.
   std::deque<std::pair<std::uint64_t, MqttUplink::Ticket>> inflight_;

@@ -18,6 +18,13 @@ CREATE TABLE IF NOT EXISTS outbox (
   readings INTEGER NOT NULL,
   payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS kept_state (
+  device TEXT NOT NULL,
+  model TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (device, name)
+) WITHOUT ROWID;
 )sql";
 
 /// A prepared statement, finalized on scope exit.
@@ -98,7 +105,8 @@ void Outbox::set_meta(const char* key, std::uint64_t value) {
   s.step();
 }
 
-std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::int64_t created_ms) {
+std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::int64_t created_ms,
+                            const std::vector<KeptState>& kept) {
   const std::string payload = wire::encode_readings_array(readings);
   exec("BEGIN IMMEDIATE");
   try {
@@ -111,6 +119,7 @@ std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::in
     sqlite3_bind_text(s.get(), 5, payload.data(), static_cast<int>(payload.size()), SQLITE_TRANSIENT);
     s.step();
     set_meta("seq", seq);
+    write_kept(kept);
     depth_batches_ += 1;
     depth_readings_ += readings.size();
     trim();
@@ -121,6 +130,49 @@ std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::in
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void Outbox::write_kept(const std::vector<KeptState>& kept) {
+  for (const auto& k : kept) {
+    Stmt forget(db_, "DELETE FROM kept_state WHERE device = ?1");
+    sqlite3_bind_text(forget.get(), 1, k.device.data(), static_cast<int>(k.device.size()), SQLITE_TRANSIENT);
+    forget.step();
+    for (const auto& [name, value] : k.state.all()) {
+      Stmt put(db_, "INSERT INTO kept_state (device, model, name, value) VALUES (?1, ?2, ?3, ?4)");
+      sqlite3_bind_text(put.get(), 1, k.device.data(), static_cast<int>(k.device.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(put.get(), 2, k.model.data(), static_cast<int>(k.model.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(put.get(), 3, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_double(put.get(), 4, value);
+      put.step();
+    }
+  }
+}
+
+void Outbox::keep(const std::vector<KeptState>& kept) {
+  if (kept.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    write_kept(kept);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<KeptState> Outbox::kept_states() {
+  Stmt s(db_, "SELECT device, model, name, value FROM kept_state ORDER BY device, name");
+  std::vector<KeptState> out;
+  while (s.step()) {
+    const auto text = [&](int col) {
+      const auto* p = sqlite3_column_text(s.get(), col);
+      return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+    };
+    const std::string device = text(0);
+    if (out.empty() || out.back().device != device) out.push_back({device, text(1), {}});
+    out.back().state.set(text(2), sqlite3_column_double(s.get(), 3));
+  }
+  return out;
 }
 
 void Outbox::trim() {

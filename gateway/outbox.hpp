@@ -2,8 +2,10 @@
 // The durable outbox: every batch of readings is written here before it is sent, and
 // removed only when the broker has acknowledged it (at least once, in order). It also
 // keeps the boot count and the last sequence number, so the sequence never goes back,
-// not even across reboots. SQLite in WAL mode, synchronous=FULL: kill -9 or a power cut
-// at any moment loses nothing that was committed and leaves the file usable.
+// not even across reboots, and what devices' profiles keep across restarts (KeptState),
+// written in the transaction of the batch that carried their readings. SQLite in WAL mode,
+// synchronous=FULL: kill -9 or a power cut at any moment loses nothing that was committed
+// and leaves the file usable.
 
 #include <cstdint>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "firmware/wire/reading.hpp"
+#include "gateway/kept_state.hpp"
 
 struct sqlite3;
 
@@ -34,8 +37,14 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  /// Stores a batch under the next sequence number and returns that number.
-  std::uint64_t append(const std::vector<wire::Reading>& readings, std::int64_t created_ms);
+  /// Stores a batch under the next sequence number and returns that number; with it, in the
+  /// same transaction, what devices keep after these readings (each replaces the device's).
+  std::uint64_t append(const std::vector<wire::Reading>& readings, std::int64_t created_ms,
+                       const std::vector<KeptState>& kept = {});
+  /// Stores what devices keep, without a batch.
+  void keep(const std::vector<KeptState>& kept);
+  /// What devices kept when the gateway last ran, by device name order.
+  std::vector<KeptState> kept_states();
   /// Up to `limit` unacknowledged batches with seq > after, oldest first.
   std::vector<OutboxBatch> pending(std::uint64_t after, std::size_t limit);
   /// The broker has every batch up to and including `seq`.
@@ -53,6 +62,8 @@ class Outbox {
   std::uint64_t meta(const char* key);
   void set_meta(const char* key, std::uint64_t value);
   void trim();
+  /// Inside the caller's transaction.
+  void write_kept(const std::vector<KeptState>& kept);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;

@@ -5,8 +5,8 @@
 //   d_east       displacement_east        mm
 //   d_up         displacement_up          mm
 //   horizontal   displacement_horizontal  mm   sqrt(d_north^2 + d_east^2)
-// No options. State: the last epoch seen; a solution is sent once (the same epoch read
-// again gives no readings). Only a fixed solution is a valid displacement (good); a float
+// No options. State: the last epoch seen, kept across gateway restarts; a solution is sent
+// once (the same epoch read again gives no readings, also after a restart). Only a fixed solution is a valid displacement (good); a float
 // solution is uncertain (its values, status float_solution); none and single are bad, no_fix.
 
 #include <cmath>
@@ -98,6 +98,8 @@ Profile xj_gn1() {
       .interpret = interpret,
       // "a monitoring system switches the station to mode 1 then, and back to 0" (line 30).
       .fast_mode = FastModeRegister{20, 0, 1, "HR 20 mode 0 static 1 fast-static"},
+      // "the same epoch read twice is one solution" (line 25), also across a gateway restart.
+      .kept_state = {STATE_EPOCH},
   };
 }
 

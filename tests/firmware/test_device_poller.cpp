@@ -36,6 +36,23 @@ class FakeBus final : public ModbusBus {
   }
 };
 
+/// An XJ-GN1 with a fixed solution 3 mm north, 4 mm east, at `epoch`.
+class GnssBus final : public ModbusBus {
+ public:
+  std::uint32_t epoch = 1764100800;
+  BusResult read_registers(int, RegisterKind kind, std::uint16_t, std::uint16_t count,
+                           std::vector<std::uint16_t>& out) override {
+    out.assign(count, 0);
+    if (kind == RegisterKind::input) {
+      encode_f32(3.0f, WordOrder::abcd, &out[0]);
+      encode_f32(4.0f, WordOrder::abcd, &out[2]);
+      out[6] = 4;  // fixed
+      encode_u32(epoch, WordOrder::abcd, &out[8]);
+    }
+    return {};
+  }
+};
+
 }  // namespace
 
 TEST_SUITE("device_poller") {
@@ -134,21 +151,7 @@ TEST_SUITE("device_poller") {
   }
 
   TEST_CASE("state is kept between polls: XJ-GN1 sends an epoch once and stamps it with the epoch") {
-    class GnssBus final : public ModbusBus {
-     public:
-      std::uint32_t epoch = 1764100800;
-      BusResult read_registers(int, RegisterKind kind, std::uint16_t, std::uint16_t count,
-                               std::vector<std::uint16_t>& out) override {
-        out.assign(count, 0);
-        if (kind == RegisterKind::input) {
-          encode_f32(3.0f, WordOrder::abcd, &out[0]);
-          encode_f32(4.0f, WordOrder::abcd, &out[2]);
-          out[6] = 4;  // fixed
-          encode_u32(epoch, WordOrder::abcd, &out[8]);
-        }
-        return {};
-      }
-    } bus;
+    GnssBus bus;
     DevicePoller p({"gn-1", 1, find_profile("XJ-GN1"), 60000, 8});
     // WHEN polled twice on one epoch THEN one solution, timestamped with the epoch
     const auto first = p.poll(bus, FakeClock{});
@@ -162,6 +165,37 @@ TEST_SUITE("device_poller") {
     // AND a new epoch is sent
     bus.epoch += 600;
     CHECK(p.poll(bus, FakeClock{}).size() == 4);
+  }
+
+  TEST_CASE("XJ-GN1 keeps its last epoch across a restart: the same epoch is not sent again") {
+    GnssBus bus;
+    DevicePoller before({"gn-1", 1, find_profile("XJ-GN1"), 60000, 8});
+    CHECK(before.kept_state().all().empty());  // nothing seen yet, nothing to keep
+    REQUIRE(before.poll(bus, FakeClock{}).size() == 4);
+    // GIVEN what the poller keeps after sending epoch E: the epoch, nothing else
+    const DeviceState kept = before.kept_state();
+    REQUIRE(kept.all().size() == 1);
+    CHECK(*kept.get("epoch") == 1764100800);
+    // WHEN a new poller (the gateway restarted) is given it and the station still serves E
+    DevicePoller after({"gn-1", 1, find_profile("XJ-GN1"), 60000, 8});
+    after.restore(kept);
+    // THEN E is not sent again, but the device is online
+    CHECK(after.poll(bus, FakeClock{}).empty());
+    CHECK(after.online());
+    // AND the next epoch is
+    bus.epoch += 3600;
+    CHECK(after.poll(bus, FakeClock{}).size() == 4);
+    CHECK(*after.kept_state().get("epoch") == 1764100800 + 3600);
+  }
+
+  TEST_CASE("only what a profile keeps is restored: an XJ-RG2 count starts from a baseline after a restart") {
+    DeviceState previous;
+    previous.set("tips", 100);
+    previous.set("boot_count", 1);
+    DevicePoller p({"rg-1", 1, find_profile("XJ-RG2"), 60000, 8});
+    p.restore(previous);
+    CHECK(p.state().all().empty());
+    CHECK(p.kept_state().all().empty());
   }
 
   TEST_CASE("an offline XJ-VW4 reports every channel its options give") {

@@ -86,6 +86,32 @@ TEST_SUITE("gateway.outbox") {
     CHECK(box.pending(0, 10).at(0).boot == 1);
   }
 
+  TEST_CASE("what devices keep is written with its batch and read back after a restart") {
+    TempDir dir;
+    {
+      Outbox box(dir.path(), 1000);
+      CHECK(box.kept_states().empty());
+      // GIVEN an XJ-GN1's epoch kept with the batch of its solution
+      lookout::firmware::DeviceState gn;
+      gn.set("epoch", 1764100800);
+      box.append(readings(4), 10, {{"gn-1", "XJ-GN1", gn}});
+      // AND a later epoch, kept alone
+      gn.set("epoch", 1764104400);
+      box.keep({{"gn-1", "XJ-GN1", gn}});
+    }
+    // WHEN the gateway starts again THEN the last kept state is there, with its model
+    Outbox box(dir.path(), 1000);
+    const auto kept = box.kept_states();
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].device == "gn-1");
+    CHECK(kept[0].model == "XJ-GN1");
+    CHECK(*kept[0].state.get("epoch") == 1764104400);
+    CHECK(kept[0].state.all().size() == 1);
+    // AND an empty state forgets the device
+    box.keep({{"gn-1", "XJ-GN1", {}}});
+    CHECK(box.kept_states().empty());
+  }
+
   TEST_CASE("when full the oldest readings go first and are counted") {
     TempDir dir;
     Outbox box(dir.path(), 100);
