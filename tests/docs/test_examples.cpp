@@ -50,6 +50,7 @@
 //    role, yes or no for acting on alarms, taking them out of service, /metrics, tokens.
 // 6. docs/api.md's readings call names every index the store keeps on the readings table,
 //    and says so when one makes a reading unique per point and measurement time.
+// 7. What the programs print for --help (and `lookout help`) cites only documents that ship.
 
 #include <doctest/doctest.h>
 
@@ -876,5 +877,30 @@ TEST_SUITE("docs.examples") {
       CHECK(said[model] == lookout::firmware::find_profile(model)->recommended_poll_ms);
     }
     CHECK(said.size() == lookout::firmware::supported_models().size());
+  }
+
+  TEST_CASE("what the programs print for help cites only documents that ship") {
+    // GIVEN the help of every program and of each lookout command
+    std::vector<std::vector<std::string>> asks{{"lookout-gateway", "--help"}, {"lookout-aggregator", "--help"},
+                                               {"lookout-sim", "--help"},     {"lookout", "help"}};
+    for (const auto* command : {"validate", "status", "token", "scan", "read", "provision", "bundle", "flash", "sim"}) {
+      asks.push_back({"lookout", command, "--help"});
+    }
+    const std::regex cited(R"([A-Za-z0-9_./-]+\.md)");
+    const std::regex not_shipped(R"(datasheet|standards\.md|design\.md|XJ-[A-Z0-9]+\.md|/work/shared|\.\./shared)",
+                                 std::regex::icase);
+    for (auto argv : asks) {
+      const std::string shown = argv[0] + " " + argv[1];
+      INFO(shown);
+      argv[0] = (BIN / argv[0]).string();
+      const auto r = run_command(argv);
+      const std::string text = output_of(r);
+      // THEN it names no file that does not ship, and every document it names is in the repository
+      std::smatch m;
+      CHECK_MESSAGE(!std::regex_search(text, m, not_shipped), shown << " cites " << m.str(0) << ":\n" << text);
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), cited); it != std::sregex_iterator(); ++it) {
+        CHECK_MESSAGE(fs::exists(SOURCE / it->str()), shown << " cites " << it->str() << ", which is not in the repository");
+      }
+    }
   }
 }
