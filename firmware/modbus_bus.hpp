@@ -38,6 +38,10 @@ class ModbusBus {
   virtual BusResult write_coils(int /*unit*/, std::uint16_t /*start*/, const std::vector<bool>& /*values*/) {
     return {BusError::io_error, "this bus cannot write"};
   }
+  /// How long the requests that follow wait for an answer [ms], and how many more attempts a
+  /// failed one gets: a probe of a silent device asks briefly and once, then the bus's own
+  /// settings come back. A test double may ignore it.
+  virtual void set_patience(int /*timeout_ms*/, int /*retries*/) {}
   /// Writes one holding register (function 06), e.g. an XJ-GN1's mode.
   virtual BusResult write_register(int /*unit*/, std::uint16_t /*address*/, std::uint16_t /*value*/) {
     return {BusError::io_error, "this bus cannot write"};

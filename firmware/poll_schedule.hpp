@@ -1,11 +1,14 @@
 #pragma once
 // When each device on a bus is polled next, and whether the poll touches the bus.
-// A device that stops answering is probed with backoff (its poll period doubling up to a
-// limit) so it never eats the bus time of the others; in between, its readings are made
-// offline without a request, so the aggregator still sees the loss at the poll period.
+// A device that stops answering is reported offline at its poll period without a request,
+// and probed with backoff (after 1, 2, 4 ... periods, up to a limit) in the bus's idle time
+// only: a probe goes when it ends, at its longest, before any poll falls due, so a dead
+// device never shifts the polls of the others (design.md "One dead device never slows
+// the others").
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace lookout::firmware {
@@ -14,25 +17,50 @@ struct BackoffPolicy {
   std::int64_t max_ms = 60000;  ///< [ms] longest wait between probes of a silent device
 };
 
+/// What the bus does next.
+struct PollStep {
+  enum class Kind {
+    wait,     ///< nothing now: sleep until `until_ms`
+    poll,     ///< poll `device` on the bus (it answers, or the operator asked)
+    offline,  ///< `device` is silent: its readings at this period are offline, the bus is not asked
+    probe,    ///< ask silent `device` once, briefly, in idle time
+  };
+  Kind kind = Kind::wait;
+  std::size_t device = 0;
+  std::int64_t until_ms = std::numeric_limits<std::int64_t>::max();  ///< wait: when something falls due
+};
+
 class PollSchedule {
  public:
   /// One entry per device, with its poll period [ms]; all due at `now_ms`.
   PollSchedule(std::vector<std::int64_t> periods_ms, BackoffPolicy policy, std::int64_t now_ms);
 
+  /// What to do at `now_ms`. `probe_ms`: the longest a probe holds the bus (its timeout, one
+  /// attempt); `busy_ms`: when something else is due on the bus (a write) that a probe must
+  /// not delay either. A due poll comes first; then a probe whose time has come, if it fits
+  /// before the next poll and `busy_ms` (or, on a bus with no such gap, once it is overdue by
+  /// the policy's limit); otherwise a wait.
+  PollStep step(std::int64_t now_ms, std::int64_t probe_ms,
+                std::int64_t busy_ms = std::numeric_limits<std::int64_t>::max()) const;
+
   /// The device due first.
   std::size_t next() const;
   /// [ms] when it is due.
   std::int64_t due_ms(std::size_t device) const { return entries_[device].due_ms; }
-  /// False while a silent device is backing off: make offline readings, send nothing.
-  bool should_read(std::size_t device, std::int64_t now_ms) const;
+  /// False while a device is silent: its polls are offline readings, the bus is left alone.
+  bool should_read(std::size_t device) const;
   /// After a poll at `now_ms`: whether the device answered (ignored when it was not read).
   void record(std::size_t device, bool read, bool answered, std::int64_t now_ms);
-  /// Poll this device at once (a command from the operator).
+  /// After a probe that ended at `now_ms`: an answer makes the device polled again.
+  void record_probe(std::size_t device, bool answered, std::int64_t now_ms);
+  /// Poll this device at once, on the bus even while silent (a command from the operator).
   void poll_now(std::size_t device, std::int64_t now_ms);
   /// Changes a device's period (a point entering or leaving a warning state).
   void set_period(std::size_t device, std::int64_t period_ms);
 
   std::uint32_t failures(std::size_t device) const { return entries_[device].failures; }
+  /// [ms] when a silent device may be probed next.
+  std::int64_t next_probe_ms(std::size_t device) const { return entries_[device].next_probe_ms; }
 
  private:
   struct Entry {
@@ -40,7 +68,11 @@ class PollSchedule {
     std::int64_t due_ms;
     std::int64_t next_probe_ms = 0;
     std::uint32_t failures = 0;
+    bool forced = false;  ///< poll_now: read on the bus even while silent
   };
+  /// After a failure at `now_ms`: the next probe after period, 2 x period, 4 x period ...
+  void back_off(Entry& e, std::int64_t now_ms);
+
   BackoffPolicy policy_;
   std::vector<Entry> entries_;
 };

@@ -6,13 +6,25 @@
 #include "firmware/log.hpp"
 
 namespace lookout::gateway {
+namespace {
+
+// [ms] besides its timeout, what a probe may take: the request's own transmission and the
+// thread's wake-up. 9600 baud sends a read request (8 bytes of 11 bits) in 9 ms; the rest
+// is room for a loaded machine's scheduling, so a probe ends before the next poll.
+constexpr std::int64_t PROBE_MARGIN_MS = 50;
+
+}  // namespace
 
 BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink, KeptSink kept_sink,
                      const std::vector<KeptState>& restored)
     : name_(config.name),
       sink_(std::move(sink)),
       kept_sink_(std::move(kept_sink)),
-      bus_(std::make_unique<LibmodbusBus>(config)) {
+      bus_(std::make_unique<LibmodbusBus>(config)),
+      timeout_ms_(config.timeout_ms),
+      retries_(config.retries),
+      probe_timeout_ms_(config.probe_timeout_ms > 0 ? config.probe_timeout_ms : config.timeout_ms),
+      probe_cost_ms_(probe_timeout_ms_ + PROBE_MARGIN_MS + config.frame_gap_us / 1000 + 1) {
   alive_ms_ = clock_.monotonic_ms();
   for (const auto& d : config.devices) {
     pollers_.emplace_back(d);
@@ -120,9 +132,10 @@ void BusWorker::run(std::stop_token stop) {
       poll_now_.clear();
     }
     const std::int64_t writes_due_ms = make_writes(schedule, periods);
-    const std::size_t next = schedule.next();
-    const std::int64_t wait_ms = std::min(schedule.due_ms(next), writes_due_ms) - clock_.monotonic_ms();
-    if (wait_ms > 0) {
+    const auto step = schedule.step(clock_.monotonic_ms(), probe_cost_ms_, writes_due_ms);
+    if (step.kind == firmware::PollStep::Kind::wait) {
+      const std::int64_t wait_ms = std::min(step.until_ms, writes_due_ms) - clock_.monotonic_ms();
+      if (wait_ms <= 0) continue;  // a write is due
       // Sleep at most 1 s at a time, so the thread shows it is alive to the watchdog.
       std::unique_lock<std::mutex> lk(sleep_mutex);
       wake_.wait_for(lk, stop, std::chrono::milliseconds(std::min<std::int64_t>(wait_ms, 1000)), [this] {
@@ -131,23 +144,27 @@ void BusWorker::run(std::stop_token stop) {
       });
       continue;
     }
-    if (schedule.due_ms(next) > clock_.monotonic_ms()) continue;  // a write was due, not a poll
+    const std::size_t device = step.device;
+    const bool probe = step.kind == firmware::PollStep::Kind::probe;
+    const bool read = step.kind != firmware::PollStep::Kind::offline;
     std::vector<wire::Reading> readings;
-    const bool read = schedule.should_read(next, clock_.monotonic_ms());
     bool answered = false;
     {
       std::lock_guard<std::mutex> g(mutex_);
-      auto& poller = pollers_[next];
+      auto& poller = pollers_[device];
       if (!read) {
-        readings = poller.offline_readings(clock_.utc_ms());  // backing off: the bus is left to the others
+        readings = poller.offline_readings(clock_.utc_ms());  // silent: the bus is left to the others
       } else {
         const bool was_online = poller.online();
+        // A probe asks once, within its own timeout, in a gap it cannot overrun.
+        if (probe) bus_->set_patience(probe_timeout_ms_, 0);
         readings = poller.poll(*bus_, clock_);
+        if (probe) bus_->set_patience(timeout_ms_, retries_);
         answered = poller.online();
-        controls_[next].after_poll(readings, answered);
+        controls_[device].after_poll(readings, answered);
         if (was_online && !answered) {
           log::warn("bus " + name_, "device " + poller.spec().name + " stopped answering: " +
-                                        poller.counters().last_error + "; probing with backoff");
+                                        poller.counters().last_error + "; probing with backoff in idle time");
         } else if (!was_online && answered) {
           log::info("bus " + name_, "device " + poller.spec().name + " answering");
         } else if (!answered && poller.counters().polls == 1) {
@@ -155,9 +172,14 @@ void BusWorker::run(std::stop_token stop) {
         }
       }
     }
-    schedule.record(next, read, answered, clock_.monotonic_ms());
+    if (probe) {
+      schedule.record_probe(device, answered, clock_.monotonic_ms());
+      if (!answered) continue;  // its offline readings go at its period; a failed probe adds none
+    } else {
+      schedule.record(device, read, answered, clock_.monotonic_ms());
+    }
     sink_(std::move(readings));
-    if (answered) pass_on_kept(next);  // after its readings, never before
+    if (answered) pass_on_kept(device);  // after its readings, never before
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// One thread per bus: one transaction at a time on it, each device at its own period.
+// One thread per bus: one transaction at a time on it, each device at its own period; a
+// silent device is probed in the bus's idle time only (firmware::PollSchedule::step).
 
 #include <atomic>
 #include <condition_variable>
@@ -74,6 +75,10 @@ class BusWorker {
   std::vector<firmware::DeviceState> kept_;  // per device: as last passed on (bus thread only)
   SystemClock clock_;
   std::unique_ptr<LibmodbusBus> bus_;
+  int timeout_ms_;               // the bus's own patience, given back after a probe
+  int retries_;
+  int probe_timeout_ms_;         // a probe of a silent device: one attempt this long
+  std::int64_t probe_cost_ms_;   // the longest a probe holds the bus: it goes only in a gap this long
   std::vector<firmware::DevicePoller> pollers_;
   std::vector<firmware::DeviceControl> controls_;  // one per poller, guarded by mutex_
   mutable std::mutex mutex_;  // guards pollers_' counters against status readers, controls_ against the edge

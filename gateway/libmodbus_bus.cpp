@@ -29,7 +29,7 @@ firmware::BusError classify(int err) {
 
 }  // namespace
 
-LibmodbusBus::LibmodbusBus(const BusConfig& config) : config_(config) {
+LibmodbusBus::LibmodbusBus(const BusConfig& config) : config_(config), retries_(config.retries) {
   if (config_.type == BusType::tcp) {
     ctx_ = modbus_new_tcp_pi(config_.host.c_str(), std::to_string(config_.port).c_str());
   } else {
@@ -38,10 +38,15 @@ LibmodbusBus::LibmodbusBus(const BusConfig& config) : config_(config) {
   if (ctx_ == nullptr) {
     throw std::runtime_error("bus " + config_.name + ": cannot create a Modbus context: " + modbus_strerror(errno));
   }
-  const auto ms = static_cast<std::uint32_t>(config_.timeout_ms);
-  modbus_set_response_timeout(ctx_, ms / 1000, (ms % 1000) * 1000);
+  set_patience(config_.timeout_ms, config_.retries);
   // Garbage after a frame is flushed by libmodbus on error; recover the link ourselves.
   modbus_set_error_recovery(ctx_, static_cast<modbus_error_recovery_mode>(MODBUS_ERROR_RECOVERY_PROTOCOL));
+}
+
+void LibmodbusBus::set_patience(int timeout_ms, int retries) {
+  const auto ms = static_cast<std::uint32_t>(timeout_ms);
+  modbus_set_response_timeout(ctx_, ms / 1000, (ms % 1000) * 1000);
+  retries_ = retries;
 }
 
 LibmodbusBus::~LibmodbusBus() {
@@ -78,7 +83,7 @@ bool LibmodbusBus::ensure_connected(std::string& why) {
 firmware::BusResult LibmodbusBus::read_registers(int unit, firmware::RegisterKind kind, std::uint16_t start,
                                                  std::uint16_t count, std::vector<std::uint16_t>& out) {
   firmware::BusResult r;
-  for (int attempt = 0; attempt <= config_.retries; ++attempt) {
+  for (int attempt = 0; attempt <= retries_; ++attempt) {
     r = read_once(unit, kind, start, count, out);
     // A device that answered with an exception said no; asking again changes nothing.
     if (r.ok() || r.error == firmware::BusError::exception) break;
@@ -151,7 +156,7 @@ firmware::BusResult LibmodbusBus::write_coils(int unit, std::uint16_t start, con
   const std::string what = "write CO " + std::to_string(start) + "+" + std::to_string(count);
   firmware::BusResult r;
   // A write that timed out may have been carried out: writing the same values again is safe.
-  for (int attempt = 0; attempt <= config_.retries; ++attempt) {
+  for (int attempt = 0; attempt <= retries_; ++attempt) {
     r = write_once(unit, what, count, [&] { return modbus_write_bits(ctx_, start, count, bits.data()); });
     if (r.ok() || r.error == firmware::BusError::exception) break;
   }
@@ -161,7 +166,7 @@ firmware::BusResult LibmodbusBus::write_coils(int unit, std::uint16_t start, con
 firmware::BusResult LibmodbusBus::write_register(int unit, std::uint16_t address, std::uint16_t value) {
   const std::string what = "write HR " + std::to_string(address) + "=" + std::to_string(value);
   firmware::BusResult r;
-  for (int attempt = 0; attempt <= config_.retries; ++attempt) {
+  for (int attempt = 0; attempt <= retries_; ++attempt) {
     r = write_once(unit, what, 1, [&] { return modbus_write_register(ctx_, address, value); });
     if (r.ok() || r.error == firmware::BusError::exception) break;
   }

@@ -23,6 +23,7 @@ class LibmodbusBus final : public firmware::ModbusBus {
                                      std::uint16_t count, std::vector<std::uint16_t>& out) override;
   firmware::BusResult write_coils(int unit, std::uint16_t start, const std::vector<bool>& values) override;
   firmware::BusResult write_register(int unit, std::uint16_t address, std::uint16_t value) override;
+  void set_patience(int timeout_ms, int retries) override;
 
   const std::string& name() const { return config_.name; }
 
@@ -41,6 +42,7 @@ class LibmodbusBus final : public firmware::ModbusBus {
   void close();
 
   BusConfig config_;
+  int retries_;  ///< as set_patience() says; config_.retries at first
   _modbus* ctx_ = nullptr;
   bool connected_ = false;
   std::chrono::steady_clock::time_point last_frame_{};

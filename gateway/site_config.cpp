@@ -186,7 +186,7 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
     const std::string where = "bus[" + std::to_string(index++) + "]";
     c.only_keys(*b, where,
                 {"name", "type", "address", "port", "baud", "parity", "data_bits", "stop_bits", "timeout_ms", "retries",
-                 "frame_gap_us", "device"});
+                 "probe_timeout_ms", "frame_gap_us", "device"});
     BusConfig bus;
     if (auto v = c.string(*b, where, "name", true)) {
       bus.name = *v;
@@ -239,6 +239,8 @@ void read_buses(config::TomlChecker& c, const toml::table& root, SiteConfig& sit
     }
     if (auto v = c.integer(*b, where, "timeout_ms", false, 10, 10000)) bus.timeout_ms = static_cast<int>(*v);
     if (auto v = c.integer(*b, where, "retries", false, 0, 5)) bus.retries = static_cast<int>(*v);
+    bus.probe_timeout_ms = bus.timeout_ms;
+    if (auto v = c.integer(*b, where, "probe_timeout_ms", false, 10, 10000)) bus.probe_timeout_ms = static_cast<int>(*v);
     if (auto v = c.integer(*b, where, "frame_gap_us", false, 0, 1000000)) bus.frame_gap_us = static_cast<int>(*v);
     if (bus.type == BusType::rtu && bus.frame_gap_us == 0) {
       // 3.5 character times of silence between frames ("about 4 ms at 9600",

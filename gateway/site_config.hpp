@@ -41,6 +41,7 @@ struct BusConfig {
   int stop_bits = 1;
   int timeout_ms = 500;
   int retries = 1;       ///< more attempts after a timeout or a bad frame, before a poll fails
+  int probe_timeout_ms = 0;  ///< [ms] a probe of a silent device: one attempt this long; 0 = timeout_ms
   int frame_gap_us = 0;  ///< rtu: silence between frames; 0 = 3.5 character times at the baud rate
   std::vector<firmware::DeviceSpec> devices;
 };

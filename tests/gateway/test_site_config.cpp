@@ -107,6 +107,18 @@ TEST_SUITE("gateway.site_config") {
     CHECK(s.buses[0].frame_gap_us == 4011);  // 3.5 x 11 bits at 9600 baud, rounded up: "about 4 ms"
   }
 
+  TEST_CASE("a probe of a silent device waits the bus timeout unless probe_timeout_ms says less") {
+    CHECK(parse_site(GOOD, "/sites/s.toml").buses[0].probe_timeout_ms == 300);
+    std::string text = GOOD;
+    text.replace(text.find("timeout_ms = 300"), 16, "timeout_ms = 300\nprobe_timeout_ms = 120");
+    CHECK(parse_site(text, "/sites/s.toml").buses[0].probe_timeout_ms == 120);
+    text.replace(text.find("probe_timeout_ms = 120"), 22, "probe_timeout_ms = 5");
+    const auto p = problems(text);
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].find("/sites/s.toml:16:") == 0);
+    CHECK(p[0].find("bus[0].probe_timeout_ms") != std::string::npos);
+  }
+
   TEST_CASE("a syntax error is reported - not thrown as something else") {
     const auto p = problems("[gateway\n");
     REQUIRE(p.size() == 1);
