@@ -17,7 +17,8 @@ std::size_t PollSchedule::next() const {
   return best;
 }
 
-PollStep PollSchedule::step(std::int64_t now_ms, std::int64_t probe_ms, std::int64_t busy_ms) const {
+PollStep PollSchedule::step(std::int64_t now_ms, std::int64_t probe_timeout_ms, std::int64_t overhead_ms,
+                           std::int64_t busy_ms) const {
   PollStep s;
   if (entries_.empty()) return s;
   const std::size_t due = next();
@@ -42,13 +43,14 @@ PollStep PollSchedule::step(std::int64_t now_ms, std::int64_t probe_ms, std::int
     have = true;
   }
   if (have) {
+    const std::int64_t gap = std::min(probe_timeout_ms, free_until - now_ms - overhead_ms);
     // A bus with no gap long enough never finds the device again: once overdue by the
     // policy's limit, the probe goes at the next moment no poll is due.
-    const bool fits = now_ms + probe_ms <= free_until;
     const bool overdue = now_ms >= entries_[probe].next_probe_ms + policy_.max_ms;
-    if (fits || overdue) {
+    if (2 * gap >= probe_timeout_ms || overdue) {
       s.kind = PollStep::Kind::probe;
       s.device = probe;
+      s.timeout_ms = 2 * gap >= probe_timeout_ms ? gap : probe_timeout_ms;
       return s;
     }
   }

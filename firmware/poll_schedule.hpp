@@ -2,9 +2,9 @@
 // When each device on a bus is polled next, and whether the poll touches the bus.
 // A device that stops answering is reported offline at its poll period without a request,
 // and probed with backoff (after 1, 2, 4 ... periods, up to a limit) in the bus's idle time
-// only: a probe goes when it ends, at its longest, before any poll falls due, so a dead
-// device never shifts the polls of the others (design.md "One dead device never slows
-// the others").
+// only: a probe goes in a gap before the next poll, waiting no longer than the gap allows,
+// so a dead device never shifts the polls of the others (design.md "One dead device never
+// slows the others").
 
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +28,7 @@ struct PollStep {
   Kind kind = Kind::wait;
   std::size_t device = 0;
   std::int64_t until_ms = std::numeric_limits<std::int64_t>::max();  ///< wait: when something falls due
+  std::int64_t timeout_ms = 0;  ///< probe: how long it may wait for the answer
 };
 
 class PollSchedule {
@@ -35,12 +36,14 @@ class PollSchedule {
   /// One entry per device, with its poll period [ms]; all due at `now_ms`.
   PollSchedule(std::vector<std::int64_t> periods_ms, BackoffPolicy policy, std::int64_t now_ms);
 
-  /// What to do at `now_ms`. `probe_ms`: the longest a probe holds the bus (its timeout, one
-  /// attempt); `busy_ms`: when something else is due on the bus (a write) that a probe must
-  /// not delay either. A due poll comes first; then a probe whose time has come, if it fits
-  /// before the next poll and `busy_ms` (or, on a bus with no such gap, once it is overdue by
-  /// the policy's limit); otherwise a wait.
-  PollStep step(std::int64_t now_ms, std::int64_t probe_ms,
+  /// What to do at `now_ms`. A due poll comes first; then a probe whose time has come, in the
+  /// gap before the next poll and `busy_ms` (when something else is due on the bus, a write):
+  /// it waits up to `probe_timeout_ms` for the answer, less if the gap (less `overhead_ms`, what a
+  /// request costs besides waiting) is shorter, but not in a gap that leaves it less than half
+  /// its timeout (a device that answers at all answers well within half the timeout set for
+  /// it). On a bus with no such gap a probe overdue by the policy's limit goes with its whole
+  /// timeout. Otherwise a wait.
+  PollStep step(std::int64_t now_ms, std::int64_t probe_timeout_ms, std::int64_t overhead_ms = 0,
                 std::int64_t busy_ms = std::numeric_limits<std::int64_t>::max()) const;
 
   /// The device due first.

@@ -24,7 +24,7 @@ BusWorker::BusWorker(const BusConfig& config, ReadingsSink sink, KeptSink kept_s
       timeout_ms_(config.timeout_ms),
       retries_(config.retries),
       probe_timeout_ms_(config.probe_timeout_ms > 0 ? config.probe_timeout_ms : config.timeout_ms),
-      probe_cost_ms_(probe_timeout_ms_ + PROBE_MARGIN_MS + config.frame_gap_us / 1000 + 1) {
+      probe_overhead_ms_(PROBE_MARGIN_MS + config.frame_gap_us / 1000 + 1) {
   alive_ms_ = clock_.monotonic_ms();
   for (const auto& d : config.devices) {
     pollers_.emplace_back(d);
@@ -132,7 +132,7 @@ void BusWorker::run(std::stop_token stop) {
       poll_now_.clear();
     }
     const std::int64_t writes_due_ms = make_writes(schedule, periods);
-    const auto step = schedule.step(clock_.monotonic_ms(), probe_cost_ms_, writes_due_ms);
+    const auto step = schedule.step(clock_.monotonic_ms(), probe_timeout_ms_, probe_overhead_ms_, writes_due_ms);
     if (step.kind == firmware::PollStep::Kind::wait) {
       const std::int64_t wait_ms = std::min(step.until_ms, writes_due_ms) - clock_.monotonic_ms();
       if (wait_ms <= 0) continue;  // a write is due
@@ -157,7 +157,7 @@ void BusWorker::run(std::stop_token stop) {
       } else {
         const bool was_online = poller.online();
         // A probe asks once, within its own timeout, in a gap it cannot overrun.
-        if (probe) bus_->set_patience(probe_timeout_ms_, 0);
+        if (probe) bus_->set_patience(static_cast<int>(step.timeout_ms), 0);
         readings = poller.poll(*bus_, clock_);
         if (probe) bus_->set_patience(timeout_ms_, retries_);
         answered = poller.online();

@@ -77,8 +77,8 @@ class BusWorker {
   std::unique_ptr<LibmodbusBus> bus_;
   int timeout_ms_;               // the bus's own patience, given back after a probe
   int retries_;
-  int probe_timeout_ms_;         // a probe of a silent device: one attempt this long
-  std::int64_t probe_cost_ms_;   // the longest a probe holds the bus: it goes only in a gap this long
+  int probe_timeout_ms_;            // a probe of a silent device: one attempt, at most this long
+  std::int64_t probe_overhead_ms_;  // what a probe holds the bus besides waiting for the answer
   std::vector<firmware::DevicePoller> pollers_;
   std::vector<firmware::DeviceControl> controls_;  // one per poller, guarded by mutex_
   mutable std::mutex mutex_;  // guards pollers_' counters against status readers, controls_ against the edge

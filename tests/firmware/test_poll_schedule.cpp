@@ -57,11 +57,12 @@ class LineBus final : public ModbusBus {
 /// Runs `schedule` over `pollers` on `bus` until `end_ms`, as gateway/bus_worker.cpp does;
 /// returns each device's reading times [ms].
 std::vector<std::vector<std::int64_t>> run_bus(PollSchedule& schedule, std::vector<DevicePoller>& pollers,
-                                               LineBus& bus, SteppedClock& clock, std::int64_t probe_ms,
-                                               std::int64_t end_ms) {
+                                               LineBus& bus, SteppedClock& clock, std::int64_t end_ms) {
   std::vector<std::vector<std::int64_t>> times(pollers.size());
   while (clock.now < end_ms) {
-    const auto step = schedule.step(clock.now, probe_ms);
+    // A probe waits up to the bus timeout, 500 ms; besides, a request holds the line
+    // ANSWER_MS, and the gateway allows 50 ms for its own wake-up (bus_worker.cpp).
+    const auto step = schedule.step(clock.now, 500, 50);
     auto& p = pollers[step.device];
     switch (step.kind) {
       case PollStep::Kind::wait: clock.now = step.until_ms; break;
@@ -76,7 +77,7 @@ std::vector<std::vector<std::int64_t>> run_bus(PollSchedule& schedule, std::vect
         break;
       }
       case PollStep::Kind::probe: {
-        bus.set_patience(static_cast<int>(probe_ms), 0);
+        bus.set_patience(static_cast<int>(step.timeout_ms), 0);
         const auto r = p.poll(bus, clock);
         bus.set_patience(500, 1);
         if (p.online()) times[step.device].push_back(r.at(0).ts_ms);
@@ -127,21 +128,30 @@ TEST_SUITE("poll_schedule") {
     CHECK(s.should_read(0));
   }
 
-  TEST_CASE("a probe goes only where it ends before the next poll or write") {
+  TEST_CASE("a probe goes only in a gap before the next poll or write - waiting no longer than the gap") {
     // GIVEN device 0 silent and due to be probed, device 1 polled every 2 s, due at 2000
     PollSchedule s({2000, 2000}, {}, 0);
     s.record(0, true, false, 0);   // probe from 2000
     s.record(1, true, true, 0);    // due 2000
     s.record(0, false, false, 2000);
     s.record(1, true, true, 2000);  // due 4000
-    // WHEN the probe time has come with 600 ms left before device 1's poll THEN a probe of
-    // 500 ms fits, one of 700 ms waits for the next gap
-    CHECK(s.step(3400, 500).kind == PollStep::Kind::probe);
-    const auto wait = s.step(3400, 700);
+    // WHEN the probe time has come with 600 ms left before device 1's poll
+    // THEN a probe of 500 ms goes with its whole timeout
+    auto p = s.step(3400, 500);
+    CHECK(p.kind == PollStep::Kind::probe);
+    CHECK(p.timeout_ms == 500);
+    // AND one of 1000 ms goes waiting 600 ms less the overhead of its request
+    p = s.step(3400, 1000, 50);
+    CHECK(p.kind == PollStep::Kind::probe);
+    CHECK(p.timeout_ms == 550);
+    // AND one of 1200 ms does not, as the gap leaves it less than half its timeout
+    const auto wait = s.step(3400, 1200, 50);
     CHECK(wait.kind == PollStep::Kind::wait);
     CHECK(wait.until_ms == 4000);
-    // AND a write due at 3800 is a poll the probe must not delay either
-    CHECK(s.step(3400, 500, 3800).kind == PollStep::Kind::wait);
+    // AND a write due at 3500 is a poll the probe must not delay either
+    CHECK(s.step(3400, 500, 0, 3500).kind == PollStep::Kind::wait);
+    p = s.step(3400, 500, 0, 3700);
+    CHECK(p.timeout_ms == 300);
   }
 
   TEST_CASE("on a bus with no gap long enough a probe goes once overdue by the backoff limit") {
@@ -151,9 +161,12 @@ TEST_SUITE("poll_schedule") {
     s.record(0, false, false, 1000);
     s.record(0, false, false, 2000);  // next offline readings at 3000
     s.record(1, true, true, 2010);    // due 2010
-    // THEN a 700 ms probe never fits; it waits while less than the limit overdue, then goes
+    // THEN a 700 ms probe never has half its timeout; it waits while less than the limit
+    // overdue, then goes with its whole timeout
     CHECK(s.step(1999, 700).kind == PollStep::Kind::wait);
-    CHECK(s.step(2000, 700).kind == PollStep::Kind::probe);
+    const auto p = s.step(2000, 700);
+    CHECK(p.kind == PollStep::Kind::probe);
+    CHECK(p.timeout_ms == 700);
   }
 
   TEST_CASE("the operator's poll now reads a silent device on the bus") {
@@ -197,7 +210,7 @@ TEST_SUITE("poll_schedule") {
     }
     PollSchedule schedule({2000, 2000, 2000}, {}, 0);
     // WHEN the bus runs for an hour, long enough for the probes to back off to their limit
-    const auto times = run_bus(schedule, pollers, bus, clock, 500 + 50, 3'600'000);
+    const auto times = run_bus(schedule, pollers, bus, clock, 3'600'000);
     // THEN every interval of the live devices is within +-20 % of 2 s, from the second round
     // on (the poll in which unit 2 is first found silent costs the round once: 1 s)
     for (const std::size_t live : {std::size_t{0}, std::size_t{2}}) {
@@ -232,15 +245,15 @@ TEST_SUITE("poll_schedule") {
     pollers.emplace_back(DeviceSpec{"ch4-1", 1, find_profile("XJ-CH4"), 2000, 8});
     pollers.emplace_back(DeviceSpec{"ch4-2", 2, find_profile("XJ-CH4"), 2000, 8});
     PollSchedule schedule({2000, 2000}, {}, 0);
-    run_bus(schedule, pollers, bus, clock, 550, 300'000);
+    run_bus(schedule, pollers, bus, clock, 300'000);
     CHECK(!pollers[1].online());
     // WHEN unit 2 answers again THEN within one backoff limit (60 s) and a period it is online
     bus.present[2] = true;
-    run_bus(schedule, pollers, bus, clock, 550, 300'000 + 62'000);
+    run_bus(schedule, pollers, bus, clock, 300'000 + 62'000);
     CHECK(pollers[1].online());
     CHECK(schedule.failures(1) == 0);
     const auto polls = pollers[1].counters().polls;
-    run_bus(schedule, pollers, bus, clock, 550, 300'000 + 62'000 + 20'000);
+    run_bus(schedule, pollers, bus, clock, 300'000 + 62'000 + 20'000);
     CHECK(pollers[1].counters().polls - polls >= 9);  // every 2 s again: 10 in 20 s
   }
 }
