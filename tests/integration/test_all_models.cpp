@@ -74,9 +74,9 @@ void eight_models(const std::string& transport) {
     sim_args.insert(sim_args.end(), {"--device", d});
   }
   Process sim(sim_args, dir / "sim.log");
-  const auto control_line = sim.wait_for_line("control listening on", std::chrono::seconds(10));
+  const auto control_line = sim.wait_for_line("control listening on", HUNG_RUN);
   REQUIRE_MESSAGE(control_line, sim.stderr_text());
-  const auto tcp_line = sim.wait_for_line("modbus-tcp listening on", std::chrono::seconds(5));
+  const auto tcp_line = sim.wait_for_line("modbus-tcp listening on", HUNG_RUN);
   REQUIRE(tcp_line);
   const int control = port_in(*control_line);
   const std::string tcp_address = "127.0.0.1:" + std::to_string(port_in(*tcp_line));
@@ -119,7 +119,7 @@ void eight_models(const std::string& transport) {
                near(latest(probe, "rl-1.level"), 55.850, 1e-6) && near(latest(probe, "in-1.dx"), 8.726, 1e-3) &&
                near(latest(probe, "gn-1.horizontal"), 5.0, 1e-6) && near(latest(probe, "ar4-1.siren"), 1.0, 0);
       },
-      std::chrono::seconds(20));
+      HUNG_RUN);
   REQUIRE_MESSAGE(first, gateway.stderr_text());
   // ... XJ-VW4 f = 2700.0 Hz, T = 18.0 degC -> 235.724 kPa, head 24.037 m
   CHECK(near(latest(probe, "vw-1.ch1_head"), 24.037, 1e-3));

@@ -19,7 +19,7 @@ const std::string EVENTS = "lookout/v1/xj-mine/mine-1/gw-1/up/events";
 std::optional<json> answer(MqttProbe& probe, const std::string& id) {
   const auto m = probe.wait_for(
       [&](const ProbeMessage& msg) { return msg.topic == EVENTS && json::parse(msg.payload)["id"] == id; },
-      std::chrono::seconds(10));
+      HUNG_RUN);
   if (!m) return std::nullopt;
   return json::parse(m->payload);
 }

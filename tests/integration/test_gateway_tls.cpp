@@ -55,11 +55,11 @@ TEST_SUITE("integration.tls") {
     // name must give its password.
     Broker broker(dir, "", "listener " + std::to_string(tls_port) + " 127.0.0.1\ncafile " + d + "ca.crt\ncertfile " + d +
                            "server.crt\nkeyfile " + d + "server.key\npassword_file " + d + "passwd\n");
-    REQUIRE(wait_for_port(tls_port, std::chrono::seconds(5)));
+    REQUIRE(wait_for_port(tls_port, HUNG_RUN));
     Process sim({bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--warmup-s", "0",
                  "--device", "ch4-1=XJ-CH4@1"},
                 dir / "sim.log");
-    const auto tcp_line = sim.wait_for_line("modbus-tcp listening on", std::chrono::seconds(10));
+    const auto tcp_line = sim.wait_for_line("modbus-tcp listening on", HUNG_RUN);
     REQUIRE(tcp_line);
     const std::string modbus = "127.0.0.1:" + std::to_string(port_in(*tcp_line));
     const std::string uri = "ssl://127.0.0.1:" + std::to_string(tls_port);
@@ -91,7 +91,7 @@ TEST_SUITE("integration.tls") {
     write_file(dir / "site.toml", site_file(uri, modbus, "username = \"gw-1\"\npassword = \"s3cret\"\nca_file = \"ca.crt\"\n"));
     Process gw({bin("lookout-gateway"), "--config", (dir / "site.toml").string()}, dir / "gateway.log");
     const auto batch = probe.wait_for([](const ProbeMessage& m) { return m.topic.ends_with("/up/readings"); },
-                                      std::chrono::seconds(15));
+                                      HUNG_RUN);
     REQUIRE_MESSAGE(batch, gw.stderr_text());
     CHECK(json::parse(batch->payload)["readings"][0]["point"] == "ch4-1.ch4");
     CHECK(gw.stderr_text().find("connected to " + uri) != std::string::npos);

@@ -144,7 +144,7 @@ TEST_SUITE("integration.notify") {
                           }
                           return false;
                         },
-                        std::chrono::seconds(20)),
+                        HUNG_RUN),
                     d.aggregator->stderr_text());
     std::this_thread::sleep_for(std::chrono::seconds(3));  // past the grouping window
     // AND each of the twelve was in exactly one message, the same one
@@ -225,7 +225,7 @@ TEST_SUITE("integration.notify") {
                                  log.find("/bin/sh: notification ") != std::string::npos &&
                                  log.find("failed: exit status 3") != std::string::npos;
                         },
-                        std::chrono::seconds(20)),
+                        HUNG_RUN),
                     d.aggregator->stderr_text());
     CHECK(outbox_rows(db) == 2);  // one per channel
     // WHEN the aggregator stops and starts again

@@ -43,8 +43,8 @@ TEST_SUITE("lookout.scan") {
                  "in-1=XJ-IN3@7", "--device", "gn-1=XJ-GN1@8", "--device", "ar-1=XJ-AR4@9", "--device",
                  "gd-2=XJ-GD100@10"},
                 dir / "sim.log");
-    const auto modbus_line = sim.wait_for_line("modbus-tcp listening on", std::chrono::seconds(10));
-    const auto control_line = sim.wait_for_line("control listening on", std::chrono::seconds(10));
+    const auto modbus_line = sim.wait_for_line("modbus-tcp listening on", HUNG_RUN);
+    const auto control_line = sim.wait_for_line("control listening on", HUNG_RUN);
     REQUIRE_MESSAGE(modbus_line, sim.stderr_text());
     REQUIRE(control_line);
     const std::string address = "127.0.0.1:" + std::to_string(port_in(*modbus_line));
@@ -63,7 +63,9 @@ TEST_SUITE("lookout.scan") {
     CHECK(r.out.find("unit 4: XJ-RL80 (HR 0+4 answer as its register table says; HR 4+1 refused)") != std::string::npos);
     CHECK(r.out.find("unit 10: unknown (corrupt replies: unit 10 HR 0+1:") != std::string::npos);
     CHECK(r.err == "scanned units 1-12 on tcp " + address + ": 9 answered\n");
-    // three silent units at 200 ms each, and quick answers from the others
+    // three silent units at 200 ms each, and quick answers from the others: 0.6 s and
+    // milliseconds; 5 s is eight times that (the default 500 ms with its retries would
+    // come near it)
     CHECK(took < std::chrono::seconds(5));
     MESSAGE("scan of 12 units over TCP took "
             << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
@@ -88,7 +90,7 @@ TEST_SUITE("lookout.scan") {
     Process sim({bin("lookout-sim"), "--rtu", sim_end.string(), "--warmup-s", "0", "--device", "ch4-1=XJ-CH4@1",
                  "--device", "rl-1=XJ-RL80@2", "--device", "gn-1=XJ-GN1@3", "--device", "in-1=XJ-IN3@5"},
                 dir / "sim.log");
-    REQUIRE_MESSAGE(sim.wait_for_line("modbus-rtu serving", std::chrono::seconds(10)), sim.stderr_text());
+    REQUIRE_MESSAGE(sim.wait_for_line("modbus-rtu serving", HUNG_RUN), sim.stderr_text());
 
     const auto r = run_command({bin("lookout"), "scan", "--rtu", master_end.string(), "--baud", "9600", "--parity",
                                 "N", "--units", "1-6", "--timeout-ms", "200"});

@@ -23,8 +23,8 @@ struct Sim {
         std::vector<std::string>{bin("lookout-sim"), "--warmup-s", "0", "--device", "ch4-1=XJ-CH4@1", "--device",
                                  "gd-1=XJ-GD100@2"},
         dir / "sim.log");
-    const auto modbus_line = process->wait_for_line("modbus-tcp listening on", std::chrono::seconds(10));
-    const auto control_line = process->wait_for_line("control listening on", std::chrono::seconds(10));
+    const auto modbus_line = process->wait_for_line("modbus-tcp listening on", HUNG_RUN);
+    const auto control_line = process->wait_for_line("control listening on", HUNG_RUN);
     REQUIRE_MESSAGE(modbus_line, process->stderr_text());
     REQUIRE(control_line);
     modbus = "127.0.0.1:" + std::to_string(port_in(*modbus_line));

@@ -59,7 +59,7 @@ class PtyPair {
                         [&] {
                           return std::filesystem::exists(gateway_) && std::filesystem::exists(sim_);
                         },
-                        std::chrono::seconds(5)),
+                        lookout::test::HUNG_RUN),
                     "socat made no pty pair: " << socat_->stderr_text());
   }
   std::string gateway_;

@@ -278,9 +278,9 @@ TEST_SUITE("sim") {
     CHECK(static_cast<std::uint8_t>(ex[7]) == 0x84);
     CHECK(ex[8] == 0x03);
 
-    // meanwhile a good client is answered at once, also with two frames in one write
+    // meanwhile a good client is answered, also with two frames in one write: a server held
+    // up by the half frame (never completed) would leave it without an answer
     Socket good(port);
-    const auto started = std::chrono::steady_clock::now();
     good.send_all(mbap_read(1, 4, 0, 3, 7) + mbap_read(2, 3, 0, 2, 8));
     std::string answers;
     while (answers.size() < 15 + 13) {
@@ -288,9 +288,7 @@ TEST_SUITE("sim") {
       if (more.empty()) break;
       answers += more;
     }
-    const auto took = std::chrono::steady_clock::now() - started;
     REQUIRE(answers.size() == 15 + 13);
-    CHECK(took < std::chrono::milliseconds(200));
     CHECK(answers[1] == 7);   // transaction ids echoed, in order
     CHECK(answers[15 + 1] == 8);
     CHECK(answers[6] == 1);   // unit ids
