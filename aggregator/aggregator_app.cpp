@@ -31,6 +31,10 @@
 namespace lookout::aggregator {
 namespace {
 
+/// [bytes] of a received message's topic in a log line: a valid one is shorter (three names
+/// of at most 64 and the fixed levels).
+constexpr std::size_t MAX_TOPIC_LOGGED = 256;
+
 std::int64_t utc_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -143,13 +147,13 @@ struct AggregatorApp::Impl {
     try {
       r = ingest.handle(topic, payload, utc_ms());
     } catch (const std::exception& e) {
-      log::error("ingest", topic + ": not stored: " + e.what());
+      log::error("ingest", log::escape(topic, MAX_TOPIC_LOGGED) + ": not stored: " + e.what());
       store_error = e.what();
       return;
     }
     if (r.outcome == IngestResult::Outcome::accepted) store_error.reset();
     if (r.outcome == IngestResult::Outcome::rejected) {
-      log::warn("ingest", "rejected message on " + topic + ": " + r.reason);
+      log::warn("ingest", "rejected message on " + log::escape(topic, MAX_TOPIC_LOGGED) + ": " + r.reason);
       return;
     }
     publish(r.alarms);

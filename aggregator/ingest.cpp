@@ -259,7 +259,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   if (batch.gateway != gw.gateway) {
     ++counters_.rejected;
     result.outcome = IngestResult::Outcome::rejected;
-    result.reason = "gateway: \"" + batch.gateway + "\" does not match the topic's gateway \"" + gw.gateway + "\"";
+    result.reason = "gateway: " + log::quoted(batch.gateway) + " does not match the topic's gateway " + log::quoted(gw.gateway);
     return result;
   }
   if (store_.has_batch(gw, batch.seq)) {
@@ -365,7 +365,7 @@ IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_v
   if (status.gateway != gw.gateway) {
     ++counters_.rejected;
     result.outcome = IngestResult::Outcome::rejected;
-    result.reason = "gateway: \"" + status.gateway + "\" does not match the topic's gateway \"" + gw.gateway + "\"";
+    result.reason = "gateway: " + log::quoted(status.gateway) + " does not match the topic's gateway " + log::quoted(gw.gateway);
     return result;
   }
   store_.gateway_status(gw, status.online, std::string(payload), received_ms);

@@ -262,7 +262,7 @@ void GatewayApp::handle_requests() {
     const auto parsed = parse_remote_request(kind, payload);
     const std::string event = kind == "config" ? "config" : "command";
     if (const auto* err = std::get_if<RequestError>(&parsed)) {
-      log::warn("gateway", "refused a request on down/" + kind + ": " + err->reason);
+      log::warn("gateway", "refused a request on down/" + log::escape(kind, log::MAX_FIELD_BYTES) + ": " + err->reason);
       answer(event, err->id, {err->reason});
       continue;
     }

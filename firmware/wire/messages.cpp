@@ -6,12 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "firmware/log.hpp"
+#include "firmware/wire/bounds.hpp"
+
 namespace lookout::wire {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t MAX_READINGS_PER_BATCH = 10000;
 constexpr std::size_t MAX_NAME_LENGTH = 64;
 // Timestamps outside [2000-01-01, 2200-01-01) are a clock that was never set, or garbage.
 constexpr std::int64_t MIN_TS_MS = 946684800000;
@@ -22,6 +24,8 @@ constexpr std::array<std::string_view, 5> LEVEL_NAMES{"normal", "blue", "yellow"
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
+
+std::string name_rule() { return " (1 to " + std::to_string(MAX_NAME_LENGTH) + " of A-Z a-z 0-9 _ -)"; }
 
 /// Thrown inside the decoders only; turned into a DecodeError at their boundary.
 struct Invalid {
@@ -34,13 +38,39 @@ const json& field(const json& obj, const std::string& where, const char* key) {
   return *it;
 }
 
-std::string string_field(const json& obj, const std::string& where, const char* key, bool allow_empty = false) {
+/// A value from the message for an error: a string quoted and cut (log::quoted), anything
+/// else as JSON, cut.
+std::string shown(const json& v) {
+  if (v.is_string()) return log::quoted(v.get_ref<const std::string&>());
+  return log::escape(v.dump(), log::MAX_FIELD_BYTES);
+}
+
+std::string string_field(const json& obj, const std::string& where, const char* key, bool allow_empty = false,
+                         std::size_t max_bytes = MAX_TEXT_BYTES) {
   const json& v = field(obj, where, key);
   if (!v.is_string()) throw Invalid{where + key + ": expected a string"};
   auto s = v.get<std::string>();
   if (!allow_empty && s.empty()) throw Invalid{where + key + ": must not be empty"};
-  if (s.size() > 256) throw Invalid{where + key + ": longer than 256 characters"};
+  if (s.size() > max_bytes) {
+    throw Invalid{where + key + ": " + std::to_string(s.size()) + " bytes, longer than the limit of " +
+                  std::to_string(max_bytes) + " (" + log::quoted(s) + ")"};
+  }
   return s;
+}
+
+/// A string that must be a name (is_valid_name): a gateway's, a device's, an interlock's.
+std::string name_field(const json& obj, const std::string& where, const char* key, const char* what) {
+  const json& v = field(obj, where, key);
+  if (!v.is_string()) throw Invalid{where + key + ": expected a string"};
+  auto s = v.get<std::string>();
+  if (!is_valid_name(s)) throw Invalid{where + key + ": " + log::quoted(s) + " is not a valid " + what + name_rule()};
+  return s;
+}
+
+/// A key of an object in a status (a device's or interlock's name).
+const std::string& checked_key(const std::string& key, const std::string& where, const char* what) {
+  if (!is_valid_name(key)) throw Invalid{where + ": " + log::quoted(key) + " is not a valid " + what + name_rule()};
+  return key;
 }
 
 std::uint64_t uint_field(const json& obj, const std::string& where, const char* key) {
@@ -65,23 +95,23 @@ void check_version(const json& j) {
   if (!j.is_object()) throw Invalid{"message: expected a JSON object"};
   const json& v = field(j, "", "v");
   if (!v.is_number_integer() || v.get<std::int64_t>() != PROTOCOL_VERSION) {
-    throw Invalid{"v: unsupported protocol version " + v.dump() + " (this build reads 1)"};
+    throw Invalid{"v: unsupported protocol version " + shown(v) + " (this build reads 1)"};
   }
 }
 
 Reading decode_reading(const json& r, const std::string& where) {
   if (!r.is_object()) throw Invalid{where + ": expected an object"};
   Reading out;
-  out.point = string_field(r, where, "point");
+  out.point = string_field(r, where, "point", false, 2 * MAX_NAME_LENGTH + 1);
   if (!is_valid_point_id(out.point)) {
-    throw Invalid{where + "point: \"" + out.point + "\" is not of the form device.channel ([A-Za-z0-9_-])"};
+    throw Invalid{where + "point: " + log::quoted(out.point) + " is not of the form device.channel" + name_rule()};
   }
-  out.quantity = string_field(r, where, "quantity");
-  out.unit = string_field(r, where, "unit", true);
+  out.quantity = name_field(r, where, "quantity", "quantity");
+  out.unit = string_field(r, where, "unit", true, MAX_UNIT_BYTES);
   out.ts_ms = ts_field(r, where, "ts");
   const auto quality = string_field(r, where, "quality");
   const auto q = quality_from_string(quality);
-  if (!q) throw Invalid{where + "quality: \"" + quality + "\" is not one of good, uncertain, bad"};
+  if (!q) throw Invalid{where + "quality: " + log::quoted(quality) + " is not one of good, uncertain, bad"};
   out.quality = *q;
   const json& value = field(r, where, "value");
   if (value.is_number()) {
@@ -94,7 +124,7 @@ Reading decode_reading(const json& r, const std::string& where) {
   if (const auto it = r.find("status"); it != r.end()) {
     if (!it->is_string()) throw Invalid{where + "status: expected a string"};
     const auto s = device_status_from_string(it->get<std::string>());
-    if (!s) throw Invalid{where + "status: unknown device status \"" + it->get<std::string>() + "\""};
+    if (!s) throw Invalid{where + "status: unknown device status " + shown(*it)};
     out.status = *s;
   }
   if (out.quality != Quality::bad && !out.value) {
@@ -122,8 +152,9 @@ json encode_reading(const Reading& r) {
 
 template <typename T, typename F>
 Decoded<T> guarded(std::string_view payload, F&& body) {
-  const json j = json::parse(payload, nullptr, false);
-  if (j.is_discarded()) return DecodeError{"message: not valid JSON"};
+  auto parsed = parse_bounded(payload);
+  if (const auto* why = std::get_if<std::string>(&parsed)) return DecodeError{*why};
+  const json& j = std::get<json>(parsed);
   try {
     check_version(j);
     return body(j);
@@ -184,8 +215,7 @@ std::string encode(const ReadingsBatch& m) {
 Decoded<ReadingsBatch> decode_readings(std::string_view payload) {
   return guarded<ReadingsBatch>(payload, [](const json& j) {
     ReadingsBatch m;
-    m.gateway = string_field(j, "", "gateway");
-    if (!is_valid_name(m.gateway)) throw Invalid{"gateway: \"" + m.gateway + "\" is not a valid name"};
+    m.gateway = name_field(j, "", "gateway", "gateway id");
     m.seq = uint_field(j, "", "seq");
     m.boot = uint_field(j, "", "boot");
     if (const auto it = j.find("backfill"); it != j.end()) {
@@ -240,7 +270,7 @@ std::string encode(const GatewayStatus& m) {
 Decoded<GatewayStatus> decode_status(std::string_view payload) {
   return guarded<GatewayStatus>(payload, [](const json& j) {
     GatewayStatus m;
-    m.gateway = string_field(j, "", "gateway");
+    m.gateway = name_field(j, "", "gateway", "gateway id");
     const json& online = field(j, "", "online");
     if (!online.is_boolean()) throw Invalid{"online: expected true or false"};
     m.online = online.get<bool>();
@@ -258,7 +288,7 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
     }
     if (const auto it = j.find("devices"); it != j.end() && it->is_object()) {
       for (const auto& [name, d] : it->items()) {
-        const std::string where = "devices." + name + ".";
+        const std::string where = "devices." + checked_key(name, "devices", "device name") + ".";
         if (!d.is_object()) throw Invalid{where + ": expected an object"};
         DeviceCounters c;
         c.state = string_field(d, where, "state");
@@ -277,7 +307,11 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
     }
     if (const auto it = j.find("buses"); it != j.end() && it->is_object()) {
       for (const auto& [name, b] : it->items()) {
-        const std::string where = "buses." + name + ".";
+        if (name.empty() || name.size() > MAX_TEXT_BYTES) {
+          throw Invalid{"buses: " + log::quoted(name) + " is not a bus name (1 to " + std::to_string(MAX_TEXT_BYTES) +
+                        " bytes)"};
+        }
+        const std::string where = "buses." + log::escape(name, MAX_TEXT_BYTES) + ".";
         if (!b.is_object()) throw Invalid{where + ": expected an object"};
         const auto count = [&](const char* key) { return b.contains(key) ? uint_field(b, where, key) : 0; };
         m.buses[name] = {count("devices"), count("online"),     count("polls"),  count("errors"),      count("timeouts"),
@@ -286,7 +320,11 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
     }
     if (const auto it = j.find("interlocks"); it != j.end() && it->is_object()) {
       for (const auto& [name, state] : it->items()) {
-        if (!state.is_string()) throw Invalid{"interlocks." + name + ": expected a string"};
+        const std::string where = "interlocks." + checked_key(name, "interlocks", "interlock name");
+        if (!state.is_string()) throw Invalid{where + ": expected a string"};
+        if (state.get_ref<const std::string&>().size() > MAX_NAME_LENGTH) {
+          throw Invalid{where + ": " + shown(state) + " is not an interlock state"};
+        }
         m.interlocks[name] = state.get<std::string>();
       }
     }
@@ -322,7 +360,7 @@ Decoded<AlarmMessage> decode_alarm(std::string_view payload) {
     m.quantity = string_field(j, "", "quantity");
     const auto level = string_field(j, "", "level");
     const auto l = level_from_string(level);
-    if (!l) throw Invalid{"level: \"" + level + "\" is not a warning level"};
+    if (!l) throw Invalid{"level: " + log::quoted(level) + " is not a warning level"};
     m.level = *l;
     m.state = string_field(j, "", "state");
     m.rule = string_field(j, "", "rule", true);

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "firmware/wire/bounds.hpp"
 #include "firmware/wire/messages.hpp"
 
 using namespace lookout::wire;
@@ -10,6 +13,26 @@ std::string reason_of(std::string_view payload) {
   const auto d = decode_readings(payload);
   const auto* e = std::get_if<DecodeError>(&d);
   return e ? e->reason : "";
+}
+
+bool has_control(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) return true;
+  }
+  return false;
+}
+
+/// One good reading with `key` set to `value` (added, or in place of its own).
+nlohmann::json reading_with(const std::string& key, nlohmann::json value) {
+  nlohmann::json r{{"point", "ch4-1.ch4"}, {"quantity", "methane"}, {"value", nullptr}, {"unit", "%CH4"},
+                   {"ts", 1764100000000},  {"quality", "bad"},      {"status", "offline"}};
+  r[key] = std::move(value);
+  return r;
+}
+
+std::string batch_of(const nlohmann::json& reading) {
+  return nlohmann::json{{"v", 1}, {"gateway", "gw-1"}, {"seq", 1}, {"boot", 1}, {"readings", {reading}}}.dump();
 }
 
 }  // namespace
@@ -112,5 +135,100 @@ TEST_SUITE("wire.messages") {
     CHECK(!is_valid_point_id("a/b.c"));
     CHECK(!is_valid_name("a+b"));
     CHECK(!is_valid_name(std::string(65, 'a')));
+  }
+
+  TEST_CASE("a hostile field is quoted and escaped and cut in the reason") {
+    const std::string forged = "x\n2026-11-25T22:21:02.513Z ERROR alarms: forged";
+    // GIVEN status, point, quantity, quality and gateway holding a newline, a NUL, an ESC
+    for (const auto& key : {"status", "point", "quantity", "quality"}) {
+      const auto reason = reason_of(batch_of(reading_with(key, forged)));
+      CAPTURE(key);
+      CAPTURE(reason);
+      CHECK(reason.starts_with(std::string("readings[0].") + key + ": "));
+      CHECK(!has_control(reason));
+      CHECK(reason.find("\\n2026-11-25") != std::string::npos);  // shown as \n
+    }
+    auto gw = nlohmann::json::parse(batch_of(reading_with("status", "offline")));
+    gw["gateway"] = std::string("gw\0-1\x1b[2J", 9);
+    const auto reason = reason_of(gw.dump());
+    CHECK(reason == "gateway: \"gw\\0-1\\x1b[2J\" is not a valid gateway id (1 to 64 of A-Z a-z 0-9 _ -)");
+    // AND a 1 MB status is cut to 64 bytes with its length
+    const auto big = reason_of(batch_of(reading_with("status", std::string(1048576, 's'))));
+    CHECK(big == "readings[0].status: unknown device status \"" + std::string(64, 's') + "\"...(1048576 bytes)");
+    // AND a quote in a field cannot seem to end it early
+    CHECK(reason_of(batch_of(reading_with("status", "a\" ok"))) ==
+          "readings[0].status: unknown device status \"a\\\" ok\"");
+  }
+
+  TEST_CASE("field lengths are bounded and the error names the bound") {
+    CHECK(reason_of(batch_of(reading_with("unit", std::string(17, 'u')))) ==
+          "readings[0].unit: 17 bytes, longer than the limit of 16 (\"uuuuuuuuuuuuuuuuu\")");
+    CHECK(reason_of(batch_of(reading_with("unit", std::string(16, 'u')))).empty());
+    CHECK(reason_of(batch_of(reading_with("quantity", std::string(65, 'q')))).starts_with(
+        "readings[0].quantity: \"" + std::string(64, 'q') + "\"...(65 bytes) is not a valid quantity"));
+    CHECK(reason_of(batch_of(reading_with("quantity", "water level"))).starts_with("readings[0].quantity:"));
+    CHECK(reason_of(batch_of(reading_with("point", std::string(64, 'd') + "." + std::string(64, 'c')))).empty());
+    CHECK(reason_of(batch_of(reading_with("point", std::string(65, 'd') + "." + std::string(64, 'c'))))
+              .starts_with("readings[0].point: 130 bytes, longer than the limit of 129"));
+    // a status's device and interlock names are names, its texts bounded
+    const std::string head = R"({"v":1,"gateway":"gw-1","online":true,"firmware":"1","boot":1,"uptime_s":1,"ts":1764100000000,"site_hash":"")";
+    const auto status_reason = [](const std::string& payload) {
+      const auto d = decode_status(payload);
+      const auto* e = std::get_if<DecodeError>(&d);
+      return e ? e->reason : "";
+    };
+    CHECK(status_reason(head + R"(,"devices":{"ch4\n1":{"state":"online","polls":1,"errors":0}}})") ==
+          "devices: \"ch4\\n1\" is not a valid device name (1 to 64 of A-Z a-z 0-9 _ -)");
+    CHECK(status_reason(head + R"(,"interlocks":{"p\u001b":"idle"}})") ==
+          "interlocks: \"p\\x1b\" is not a valid interlock name (1 to 64 of A-Z a-z 0-9 _ -)");
+    CHECK(status_reason(head + R"(,"firmware":")" + std::string(300, 'f') + "\"}").starts_with(
+        "firmware: 300 bytes, longer than the limit of 256"));
+    CHECK(status_reason(head + R"(,"devices":{"ch4-1":{"state":"online","polls":1,"errors":0}}})").empty());
+  }
+
+  TEST_CASE("unknown keys are ignored within the size and depth bounds") {
+    // GIVEN a batch with keys this version does not know, at the top and in a reading
+    auto j = nlohmann::json::parse(batch_of(reading_with("note", {{"by", "a later version"}, {"list", {1, 2, {{"x", 3}}}}})));
+    j["future"] = {{"a", {1, 2, 3}}};
+    // THEN it is read as if they were not there
+    const auto d = decode_readings(j.dump());
+    REQUIRE(std::holds_alternative<ReadingsBatch>(d));
+    const auto& b = std::get<ReadingsBatch>(d);
+    REQUIRE(b.readings.size() == 1);
+    CHECK(b.readings[0].point == "ch4-1.ch4");
+    CHECK(b.readings[0].status == DeviceStatus::offline);
+    // AND nothing of them is kept: what is stored is what encode writes back
+    CHECK(encode(b).find("future") == std::string::npos);
+    CHECK(encode(b).find("later version") == std::string::npos);
+    // WHEN an unknown key holds a 200000-deep array THEN the valid batch is refused, naming the bound
+    const std::string deep = R"({"v":1,"gateway":"gw-1","seq":1,"boot":1,"junk":)" + std::string(200000, '[') +
+                             std::string(200000, ']') + R"(,"readings":[)" + reading_with("status", "offline").dump() + "]}";
+    CHECK(reason_of(deep) == "message: nested deeper than 8 levels of objects and arrays (the limit)");
+    // AND a status's unknown keys alike
+    const auto deep_status = decode_status(R"({"v":1,"gateway":"gw-1","online":false,"x":)" + std::string(9, '[') +
+                                           std::string(9, ']') + "}");
+    REQUIRE(std::holds_alternative<DecodeError>(deep_status));
+    CHECK(std::get<DecodeError>(deep_status).reason.starts_with("message: nested deeper than 8"));
+  }
+
+  TEST_CASE("the largest batch a gateway can make fits the size bound") {
+    // GIVEN 10000 readings with every field at its longest (a unit of 16 control characters
+    // is six bytes each in JSON) and the longest value and status
+    ReadingsBatch b{std::string(64, 'g'), 18446744073709551615ull, 18446744073709551615ull, true, {}};
+    const std::string point = std::string(64, 'd') + "." + std::string(64, 'c');
+    for (std::size_t i = 0; i < MAX_READINGS_PER_BATCH; ++i) {
+      b.readings.push_back({point, std::string(64, 'q'), -1.2345678901234567e-300, std::string(16, '\x01'),
+                            7258118399999, Quality::uncertain, DeviceStatus::calibration_expired});
+    }
+    const std::string payload = encode(b);
+    CAPTURE(payload.size());
+    // THEN it is within MAX_MESSAGE_BYTES and is read whole
+    CHECK(payload.size() <= MAX_MESSAGE_BYTES);
+    const auto d = decode_readings(payload);
+    REQUIRE(std::holds_alternative<ReadingsBatch>(d));
+    CHECK(std::get<ReadingsBatch>(d).readings.size() == MAX_READINGS_PER_BATCH);
+    // AND one reading more is refused by count, not by size
+    b.readings.push_back(b.readings.back());
+    CHECK(reason_of(encode(b)) == "readings: 10001 readings, more than the limit of 10000");
   }
 }
