@@ -9,6 +9,7 @@
 #include "aggregator/rules/defaults.hpp"
 #include "firmware/config/endpoint.hpp"
 #include "firmware/config/toml_checker.hpp"
+#include "firmware/methane_standard.hpp"
 
 namespace lookout::aggregator {
 namespace {
@@ -369,9 +370,8 @@ AggregatorConfig parse_aggregator_config(std::string_view text, const std::files
       if (auto l = methane_location_from_string(*v)) {
         m.location = *l;
       } else {
-        c.issue(*t->get("location"), where + ".location: \"" + *v +
-                                         "\" is not one of working_face, return_airway, intake_airway, "
-                                         "drainage_roadway");
+        c.issue(*t->get("location"), where + ".location: \"" + *v + "\" is not one of " +
+                                         std::string(firmware::METHANE_LOCATION_NAMES));
       }
     }
     cfg.methane.push_back(m);

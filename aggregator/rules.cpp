@@ -6,22 +6,6 @@
 namespace lookout::aggregator {
 namespace {
 
-struct MethaneLines {
-  MethaneLocation location;
-  std::string_view name;
-  double alarm;      // [%CH4]
-  double power_cut;  // [%CH4]
-  double restore;    // [%CH4] below this it may be restored
-};
-
-// 煤矿安全规程, as digested in standards.md "Coal-mine methane".
-constexpr std::array<MethaneLines, 4> METHANE{{
-    {MethaneLocation::working_face, "working_face", 1.0, 1.5, 1.0},
-    {MethaneLocation::return_airway, "return_airway", 1.0, 1.0, 1.0},
-    {MethaneLocation::intake_airway, "intake_airway", 0.5, 0.5, 0.5},
-    {MethaneLocation::drainage_roadway, "drainage_roadway", 2.5, 2.5, 2.5},
-}};
-
 /// GB/T 50493-2019: level 1 and level 2 lines; level 1 = orange, level 2 = red (practice).
 struct GasLines {
   std::string_view quantity;
@@ -60,20 +44,6 @@ Level side_level(const std::vector<LevelLine>& lines, double value, Level curren
 
 }  // namespace
 
-std::optional<MethaneLocation> methane_location_from_string(std::string_view s) {
-  for (const auto& m : METHANE) {
-    if (m.name == s) return m.location;
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(MethaneLocation l) {
-  for (const auto& m : METHANE) {
-    if (m.location == l) return m.name;
-  }
-  return "?";
-}
-
 Judgement judge(const ThresholdRule& rule, const wire::Reading& reading, Level current) {
   Judgement j;
   j.rule = rule.name;
@@ -101,15 +71,12 @@ Level level_of(const ThresholdRule& rule, double value, Level current, bool lowe
 }
 
 ThresholdRule methane_rule(MethaneLocation location) {
-  for (const auto& m : METHANE) {
-    if (m.location != location) continue;
-    ThresholdRule r{"methane." + std::string(m.name), "%CH4", {}, {}};
-    r.above.push_back({Level::orange, m.alarm, m.restore});
-    r.above.push_back({Level::red, m.power_cut, m.restore});
-    sort_lines(r);
-    return r;
-  }
-  return {};
+  const auto& m = firmware::methane_figures(location);
+  ThresholdRule r{"methane." + std::string(m.name), std::string(firmware::METHANE_UNIT), {}, {}};
+  r.above.push_back({Level::orange, m.alarm, m.restore});
+  r.above.push_back({Level::red, m.power_cut, m.restore});
+  sort_lines(r);
+  return r;
 }
 
 std::optional<ThresholdRule> default_rule(std::string_view quantity) {

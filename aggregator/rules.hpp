@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "firmware/methane_standard.hpp"
 #include "firmware/wire/messages.hpp"
 #include "firmware/wire/reading.hpp"
 
@@ -14,10 +15,11 @@ namespace lookout::aggregator {
 
 using wire::Level;
 
-/// Where a coal-mine methane sensor sits (standards.md "Coal-mine methane").
-enum class MethaneLocation { working_face, return_airway, intake_airway, drainage_roadway };
-std::optional<MethaneLocation> methane_location_from_string(std::string_view s);
-std::string_view to_string(MethaneLocation l);
+/// Where a coal-mine methane sensor sits; the figures are the standard's, from the table
+/// the gateway's interlocks use too (firmware/methane_standard.hpp).
+using firmware::MethaneLocation;
+using firmware::methane_location_from_string;
+using firmware::to_string;
 
 /// One side of a threshold rule: per level an "on" line and a "clear" line.
 struct LevelLine {

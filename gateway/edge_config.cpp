@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
+#include "firmware/methane_standard.hpp"
 #include "firmware/wire/messages.hpp"
 
 namespace lookout::gateway {
@@ -15,6 +17,20 @@ std::string channel_list(const std::vector<firmware::ChannelSpec>& channels) {
   for (const auto& ch : channels) out += (out.empty() ? "" : ", ") + ch.channel;
   return out;
 }
+
+/// A figure as people write it: 1.5, not 1.500000.
+std::string figure(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+/// What a condition takes for a figure the file leaves out: the standard's line for a
+/// methane location, and its restore value (or the line, when that is lower).
+struct StandardLine {
+  double level;
+  double restore;
+};
 
 /// `name`, unique among its kind.
 std::string read_name(config::TomlChecker& c, const toml::table& t, const std::string& where,
@@ -31,7 +47,7 @@ std::string read_name(config::TomlChecker& c, const toml::table& t, const std::s
 
 /// point, above | below, restore: the point must be a channel of a device of this site.
 std::optional<Condition> read_condition(config::TomlChecker& c, const toml::table& t, const std::string& where,
-                                        const SiteConfig& site) {
+                                        const SiteConfig& site, std::optional<StandardLine> standard = {}) {
   Condition cond;
   bool ok = true;
   bool has_level = false;
@@ -59,7 +75,15 @@ std::optional<Condition> read_condition(config::TomlChecker& c, const toml::tabl
   }
   const toml::node* above = t.get("above");
   const toml::node* below = t.get("below");
-  if ((above == nullptr) == (below == nullptr)) {
+  if (standard && below != nullptr) {
+    c.issue(*below, where + ".below: a methane line is crossed upwards: with a location give above, or leave it "
+                            "out for the standard's");
+    ok = false;
+  } else if (standard && above == nullptr) {
+    cond.above = true;
+    cond.level = standard->level;
+    has_level = true;
+  } else if ((above == nullptr) == (below == nullptr)) {
     c.issue(above != nullptr ? *above : below != nullptr ? *below : static_cast<const toml::node&>(t),
             where + ": give exactly one of above = LEVEL or below = LEVEL");
     ok = false;
@@ -70,7 +94,9 @@ std::optional<Condition> read_condition(config::TomlChecker& c, const toml::tabl
   } else {
     ok = false;
   }
-  if (auto r = c.number(t, where, "restore", true)) {
+  if (standard && t.get("restore") == nullptr) {
+    cond.restore = has_level ? std::min(standard->restore, cond.level) : standard->restore;
+  } else if (auto r = c.number(t, where, "restore", true)) {
     cond.restore = *r;
     if (has_level && (cond.above ? cond.restore > cond.level : cond.restore < cond.level)) {
       c.issue(*t.get("restore"), where + ".restore: " + std::to_string(*r) + " should be " +
@@ -85,15 +111,94 @@ std::optional<Condition> read_condition(config::TomlChecker& c, const toml::tabl
   return cond;
 }
 
+/// True when the table's outputs name the power cut (read again, checked, below).
+bool names_power_cut(const toml::table& t) {
+  const auto* outputs = t.get_as<toml::array>("outputs");
+  if (outputs == nullptr) return false;
+  return std::any_of(outputs->begin(), outputs->end(), [](const toml::node& n) { return n.value<std::string>() == "power_cut"; });
+}
+
+/// The quantity a point of this site measures, or "" when the site file does not say.
+std::string quantity_of(const SiteConfig& site, const std::string& point) {
+  const auto dot = point.find('.');
+  const auto* device = dot == std::string::npos ? nullptr : find_device(site, point.substr(0, dot));
+  if (device == nullptr || device->profile == nullptr) return "";
+  for (const auto& ch : firmware::device_channels(*device->profile, device->options)) {
+    if (ch.channel == point.substr(dot + 1)) return ch.quantity;
+  }
+  return "";
+}
+
+void add_note(SiteConfig& site, const toml::node& at, std::string message) {
+  const auto& begin = at.source().begin;
+  site.notes.push_back(
+      {site.file.string(), static_cast<int>(begin.line), static_cast<int>(begin.column), std::move(message)});
+}
+
+/// A methane interlock's figures against the standard's for its location (docs/config.md
+/// "Methane interlocks"): looser is an error, stricter a note.
+void check_methane(config::TomlChecker& c, const toml::table& t, const std::string& where, const Condition& cond,
+                   const firmware::MethaneFigures& f, bool cuts_power, SiteConfig& site) {
+  const double line = cuts_power ? f.power_cut : f.alarm;
+  const std::string line_name = cuts_power ? "power cut" : "alarm";
+  const std::string source = " for " + std::string(f.name) + " (docs/rules.md, coal-mine methane)";
+  if (const toml::node* above = t.get("above"); above != nullptr) {
+    if (cond.level > line) {
+      c.issue(*above, where + ".above: " + figure(cond.level) + " %CH4 is past the standard's " + line_name + " at " +
+                          figure(line) + " %CH4" + source + ": at most " + figure(line) +
+                          ", or leave above out to take it");
+    } else if (cond.level < line) {
+      add_note(site, *above, where + ".above: " + figure(cond.level) + " %CH4 is below the standard's " + line_name +
+                                 " at " + figure(line) + " %CH4" + source + ": stricter, allowed");
+    }
+  }
+  if (const toml::node* restore = t.get("restore"); restore != nullptr) {
+    if (cond.restore > f.restore) {
+      c.issue(*restore, where + ".restore: " + figure(cond.restore) + " %CH4 is past the standard's restore below " +
+                            figure(f.restore) + " %CH4" + source + ": at most " + figure(f.restore) +
+                            ", or leave restore out to take it");
+    } else if (cond.restore < f.restore) {
+      add_note(site, *restore, where + ".restore: " + figure(cond.restore) + " %CH4 is below the standard's restore at " +
+                                   figure(f.restore) + " %CH4" + source + ": stricter, allowed");
+    }
+  }
+}
+
 void read_interlocks(config::TomlChecker& c, const toml::table& root, SiteConfig& site) {
   std::set<std::string> names;
   int index = 0;
   for (const toml::table* t : c.tables(root, "", "interlock", false)) {
     const std::string where = "interlock[" + std::to_string(index++) + "]";
-    c.only_keys(*t, where, {"name", "point", "above", "below", "restore", "device", "outputs", "latch", "trip_on_bad"});
+    c.only_keys(*t, where,
+                {"name", "point", "location", "above", "below", "restore", "device", "outputs", "latch", "trip_on_bad"});
     firmware::edge::InterlockSpec spec;
     spec.name = read_name(c, *t, where, names);
-    auto cond = read_condition(c, *t, where, site);
+    // A methane location: the standard's figures for what the file leaves out.
+    std::optional<StandardLine> standard;
+    if (auto v = c.string(*t, where, "location", false)) {
+      spec.location = firmware::methane_location_from_string(*v);
+      if (!spec.location) {
+        c.issue(*t->get("location"), where + ".location: \"" + *v + "\" is not one of " +
+                                         std::string(firmware::METHANE_LOCATION_NAMES));
+      } else {
+        const auto& f = firmware::methane_figures(*spec.location);
+        standard = StandardLine{names_power_cut(*t) ? f.power_cut : f.alarm, f.restore};
+      }
+    }
+    auto cond = read_condition(c, *t, where, site, standard);
+    if (cond) {
+      const std::string quantity = quantity_of(site, cond->point);
+      if (spec.location && !quantity.empty() && quantity != "methane") {
+        c.issue(*t->get("location"), where + ".location: a methane location, but " + cond->point + " measures " +
+                                         quantity);
+      } else if (spec.location) {
+        check_methane(c, *t, where, *cond, firmware::methane_figures(*spec.location), names_power_cut(*t), site);
+      } else if (quantity == "methane" && t->get("location") == nullptr) {
+        add_note(site, *t, where + ": a methane interlock without location: its figures are not checked against "
+                               "the standard; name its location (one of " +
+                               std::string(firmware::METHANE_LOCATION_NAMES) + ")");
+      }
+    }
     const firmware::DeviceSpec* out = nullptr;
     if (auto d = c.string(*t, where, "device", true)) {
       spec.device = *d;

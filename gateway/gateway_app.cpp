@@ -392,6 +392,7 @@ int GatewayApp::run() {
                            site_.address.site + " starting, boot " + std::to_string(outbox_.boot()) +
                            ", outbox " + std::to_string(outbox_.depth_batches()) + " batch(es) waiting" +
                            ", broker " + site_.mqtt.uri);
+  for (const auto& note : site_.notes) log::warn("gateway", "site file: " + note.str());  // departures from the standard
   for (auto& w : workers_) w->start();
   uplink_->maintain(clock_.monotonic_ms());
   watchdog_.ready();

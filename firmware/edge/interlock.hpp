@@ -11,6 +11,7 @@
 
 #include "firmware/edge/condition.hpp"
 #include "firmware/edge/edge_event.hpp"
+#include "firmware/methane_standard.hpp"
 
 namespace lookout::firmware::edge {
 
@@ -21,6 +22,9 @@ struct InterlockSpec {
   std::vector<std::string> outputs;  ///< its coils to energise, by name ("siren", "power_cut")
   bool latch = false;                ///< needs a reset after the value is restored
   bool trip_on_bad = false;          ///< a bad reading of the point (offline, sensor fault) trips it too
+  /// A methane interlock's location: its figures default to the standard's for it and are
+  /// checked against them (firmware/methane_standard.hpp).
+  std::optional<MethaneLocation> location;
 };
 
 class Interlock {

@@ -41,6 +41,27 @@ TEST_SUITE("aggregator.rules") {
     CHECK(level_of(methane_rule(MethaneLocation::drainage_roadway), methane(2.5)) == Level::red);
   }
 
+  TEST_CASE("the methane rules are the standard's table the gateway's interlocks use") {
+    // GIVEN the one table (firmware/methane_standard.hpp) THEN each location's rule is made of it
+    for (const auto& f : lookout::firmware::METHANE_STANDARD) {
+      CAPTURE(f.name);
+      CHECK(methane_location_from_string(f.name) == f.location);
+      CHECK(to_string(f.location) == f.name);
+      const auto r = methane_rule(f.location);
+      CHECK(r.name == "methane." + std::string(f.name));
+      CHECK(r.unit == "%CH4");
+      REQUIRE(r.above.size() == 2);
+      CHECK(r.above[0].level == Level::red);
+      CHECK(r.above[0].on == f.power_cut);
+      CHECK(r.above[0].clear == f.restore);
+      CHECK(r.above[1].level == Level::orange);
+      CHECK(r.above[1].on == f.alarm);
+      CHECK(r.above[1].clear == f.restore);
+      CHECK(r.below.empty());
+    }
+    CHECK(!methane_location_from_string("upper_corner"));
+  }
+
   TEST_CASE("over range is at least full scale: it raises the alarm") {
     const auto r = methane_rule(MethaneLocation::working_face);
     CHECK(level_of(r, methane(4.0, Quality::uncertain, DeviceStatus::over_range)) == Level::red);

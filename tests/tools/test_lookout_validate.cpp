@@ -179,4 +179,58 @@ TEST_SUITE("lookout.validate") {
     CHECK(r.err.starts_with(
         "lookout validate: The following argument was not expected: extra.toml\nusage: lookout validate SITE.toml\n"));
   }
+
+  TEST_CASE("a methane interlock is checked against the standard - stricter is noted and looser refused") {
+    TempDir dir;
+    const auto file = (dir / "site.toml").string();
+    const std::string site = R"([gateway]
+id = "gw-1"
+enterprise = "xj-mine"
+site = "mine-1"
+data_dir = "data"
+
+[mqtt]
+uri = "tcp://127.0.0.1:1883"
+
+[[bus]]
+name = "tcp-1"
+type = "tcp"
+address = "127.0.0.1:1502"
+
+[[bus.device]]
+name = "ch4-1"
+model = "XJ-CH4"
+unit = 1
+
+[[bus.device]]
+name = "ar4-1"
+model = "XJ-AR4"
+unit = 2
+
+[[interlock]]
+name = "face-power"
+point = "ch4-1.ch4"
+location = "working_face"
+above = ABOVE
+device = "ar4-1"
+outputs = ["power_cut"]
+)";
+    // WHEN the power cut comes at 1.2 %CH4 (the standard: 1.5) THEN a note at its line, exit 0
+    write_file(file, site.substr(0, site.find("ABOVE")) + "1.2" + site.substr(site.find("ABOVE") + 5));
+    auto r = validate({file});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(lines_of(r.out) == std::vector<std::string>{
+                                 file + ":29:9: interlock[0].above: 1.2 %CH4 is below the standard's power cut at 1.5 "
+                                        "%CH4 for working_face (docs/rules.md, coal-mine methane): stricter, allowed",
+                                 file + ": ok (gateway gw-1, 1 bus(es), 2 device(s)), 1 note(s)"});
+    // WHEN it comes at 1.8 THEN it is a problem, exit 1
+    write_file(file, site.substr(0, site.find("ABOVE")) + "1.8" + site.substr(site.find("ABOVE") + 5));
+    r = validate({file});
+    CHECK(r.status == 1);
+    CHECK(lines_of(r.err) == std::vector<std::string>{
+                                 file + ":29:9: interlock[0].above: 1.8 %CH4 is past the standard's power cut at 1.5 "
+                                        "%CH4 for working_face (docs/rules.md, coal-mine methane): at most 1.5, or "
+                                        "leave above out to take it",
+                                 "1 problem(s) in " + file});
+  }
 }

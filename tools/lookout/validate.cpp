@@ -20,8 +20,13 @@ int validate(const std::string& file) {
     const auto site = gateway::load_site_file(file);
     std::size_t devices = 0;
     for (const auto& b : site.buses) devices += b.devices.size();
+    // Notes (a methane interlock stricter than the standard, or not checked against it) are
+    // not problems: printed, and the file still passes.
+    for (const auto& note : site.notes) std::cout << note.str() << "\n";
     std::cout << file << ": ok (gateway " << site.address.gateway << ", " << site.buses.size() << " bus(es), "
-              << devices << " device(s))\n";
+              << devices << " device(s))";
+    if (!site.notes.empty()) std::cout << ", " << site.notes.size() << " note(s)";
+    std::cout << "\n";
     return 0;
   } catch (const config::ConfigErrors& e) {
     std::cerr << e.what() << "\n" << e.issues().size() << " problem(s) in " << file << "\n";

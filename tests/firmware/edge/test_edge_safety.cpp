@@ -26,8 +26,8 @@ Reading button(bool pressed, std::int64_t ts = 1000) {
 
 /// Working face (standards.md): alarm 1.0, power cut 1.5, restore below 1.0.
 EdgeSafety working_face() {
-  InterlockSpec cut{"face-power", {"ch4-1.ch4", true, 1.5, 1.0}, "ar4-1", {"power_cut", "beacon"}, true, false};
-  InterlockSpec siren{"face-siren", {"ch4-1.ch4", true, 1.0, 1.0}, "ar4-1", {"siren"}, false, false};
+  InterlockSpec cut{"face-power", {"ch4-1.ch4", true, 1.5, 1.0}, "ar4-1", {"power_cut", "beacon"}, true, false, {}};
+  InterlockSpec siren{"face-siren", {"ch4-1.ch4", true, 1.0, 1.0}, "ar4-1", {"siren"}, false, false, {}};
   return EdgeSafety({cut, siren}, {});
 }
 
@@ -119,8 +119,8 @@ TEST_SUITE("edge") {
   }
 
   TEST_CASE("bad readings trip only an interlock that asks for it") {
-    InterlockSpec failsafe{"fs", {"ch4-1.ch4", true, 1.5, 1.0}, "ar4-1", {"power_cut"}, true, true};
-    InterlockSpec plain{"plain", {"ch4-1.ch4", true, 1.0, 1.0}, "ar4-2", {"siren"}, false, false};
+    InterlockSpec failsafe{"fs", {"ch4-1.ch4", true, 1.5, 1.0}, "ar4-1", {"power_cut"}, true, true, {}};
+    InterlockSpec plain{"plain", {"ch4-1.ch4", true, 1.0, 1.0}, "ar4-2", {"siren"}, false, false, {}};
     EdgeSafety e({failsafe, plain}, {});
     CHECK(actions(e.on_readings({bad("ch4-1.ch4", DeviceStatus::sensor_fault)})) ==
           std::vector<std::string>{"fs:tripped"});
@@ -140,7 +140,7 @@ TEST_SUITE("edge") {
   }
 
   TEST_CASE("a below interlock - oxygen deficiency") {
-    InterlockSpec o2{"o2-low", {"gd-1.gas", false, 19.5, 20.0}, "ar4-1", {"siren"}, false, false};
+    InterlockSpec o2{"o2-low", {"gd-1.gas", false, 19.5, 20.0}, "ar4-1", {"siren"}, false, false, {}};
     EdgeSafety e({o2}, {});
     const auto at = [](double v) { return Reading{"gd-1.gas", "o2", v, "%VOL", 1, Quality::good, DeviceStatus::ok}; };
     CHECK(e.on_readings({at(19.8)}).empty());
