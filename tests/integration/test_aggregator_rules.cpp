@@ -16,22 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-/// One integer from the aggregator's database, read-only (it keeps writing meanwhile).
-std::int64_t query(const Deployment& d, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::int64_t out = -1;
-  if (sqlite3_open_v2((d.dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-      out = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(db);
-  return out;
-}
-
 std::string batch(const char* gateway, std::uint64_t seq, double ch4) {
   return json{{"v", 1},
               {"gateway", gateway},
@@ -66,21 +50,21 @@ TEST_SUITE("integration.rules") {
     const std::string topic = "lookout/v1/xj-mine/mine-1/gw-9/up/readings";
     for (const std::uint64_t seq : {1, 2, 2, 6}) probe.publish(topic, batch("gw-9", seq, 0.2));
     // THEN the gap 3..5 is recorded with when it was seen
-    REQUIRE(eventually([&] { return query(d, "SELECT COUNT(*) FROM sequence_gaps WHERE gateway = 'gw-9'") == 1; },
+    REQUIRE(eventually([&] { return d.query("SELECT COUNT(*) FROM sequence_gaps WHERE gateway = 'gw-9'") == 1; },
                        HUNG_RUN));
-    CHECK(query(d, "SELECT from_seq FROM sequence_gaps WHERE gateway = 'gw-9'") == 3);
-    CHECK(query(d, "SELECT to_seq FROM sequence_gaps WHERE gateway = 'gw-9'") == 5);
-    CHECK(query(d, "SELECT seen_ms FROM sequence_gaps WHERE gateway = 'gw-9'") > 1764000000000);
+    CHECK(d.query("SELECT from_seq FROM sequence_gaps WHERE gateway = 'gw-9'") == 3);
+    CHECK(d.query("SELECT to_seq FROM sequence_gaps WHERE gateway = 'gw-9'") == 5);
+    CHECK(d.query("SELECT seen_ms FROM sequence_gaps WHERE gateway = 'gw-9'") > 1764000000000);
     // AND the duplicate was stored once: three batches, three readings
-    CHECK(query(d, "SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9'") == 3);
-    CHECK(query(d, "SELECT COUNT(*) FROM readings WHERE gateway = 'gw-9'") == 3);
+    CHECK(d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9'") == 3);
+    CHECK(d.query("SELECT COUNT(*) FROM readings WHERE gateway = 'gw-9'") == 3);
     // AND the real gateway, publishing steadily, has no gap
-    CHECK(query(d, "SELECT COUNT(*) FROM sequence_gaps WHERE gateway = 'gw-1'") == 0);
+    CHECK(d.query("SELECT COUNT(*) FROM sequence_gaps WHERE gateway = 'gw-1'") == 0);
     // WHEN the missing batches come late THEN they fill the gap
     for (const std::uint64_t seq : {3, 4, 5}) probe.publish(topic, batch("gw-9", seq, 0.2));
-    REQUIRE(eventually([&] { return query(d, "SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9'") == 6; },
+    REQUIRE(eventually([&] { return d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9'") == 6; },
                        HUNG_RUN));
-    CHECK(query(d, "SELECT COUNT(*) FROM sequence_gaps") == 1);  // no new gap
+    CHECK(d.query("SELECT COUNT(*) FROM sequence_gaps") == 1);  // no new gap
   }
 
   TEST_CASE("communication loss is raised when a gateway's last will fires and clears when it is back") {

@@ -20,21 +20,6 @@ namespace {
 constexpr const char* TOPIC = "lookout/v1/xj-mine/mine-1/gw-9/up/readings";
 const std::string FORGED = "2026-11-25T22:21:02.513Z ERROR alarms: forged";
 
-std::int64_t query(const Deployment& d, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::int64_t out = -1;
-  if (sqlite3_open_v2((d.dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 2000);
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-      out = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(db);
-  return out;
-}
-
 json reading(std::uint64_t seq) {
   return {{"point", "ch4-9.ch4"}, {"quantity", "methane"},
           {"value", 0.2},         {"unit", "%CH4"},
@@ -100,10 +85,10 @@ TEST_SUITE("integration.hostile") {
     probe.publish(TOPIC, good.dump());
 
     // THEN the good batch is stored, and the deep one is not
-    REQUIRE(eventually([&] { return query(d, "SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9' AND seq = 7") == 1; },
+    REQUIRE(eventually([&] { return d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9' AND seq = 7") == 1; },
                        HUNG_RUN));
-    CHECK(query(d, "SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9'") == 1);
-    CHECK(query(d, "SELECT COUNT(*) FROM readings WHERE gateway = 'gw-9'") == 1);
+    CHECK(d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-9'") == 1);
+    CHECK(d.query("SELECT COUNT(*) FROM readings WHERE gateway = 'gw-9'") == 1);
     // AND each hostile message was rejected in exactly one line
     const std::string rejected = "WARN  ingest: rejected message on " + std::string(TOPIC) + ": ";
     CHECK(eventually([&] { return count(d.aggregator->stderr_text(), rejected) >= hostile.size(); }, HUNG_RUN));
@@ -130,8 +115,8 @@ TEST_SUITE("integration.hostile") {
     CHECK(n > hostile.size());
     // AND the aggregator runs on, storing what its own gateway sends
     CHECK(d.aggregator->running());
-    const auto before = query(d, "SELECT COUNT(*) FROM batches WHERE gateway = 'gw-1'");
-    CHECK(eventually([&] { return query(d, "SELECT COUNT(*) FROM batches WHERE gateway = 'gw-1'") > before; }, HUNG_RUN));
+    const auto before = d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-1'");
+    CHECK(eventually([&] { return d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-1'") > before; }, HUNG_RUN));
   }
 
   TEST_CASE("a status's unknown keys are kept as sent and shown by the gateways call") {

@@ -132,6 +132,21 @@ std::vector<std::int64_t> Deployment::stored_seqs() {
   return out;
 }
 
+std::int64_t Deployment::query(const std::string& sql) const {
+  sqlite3* db = nullptr;
+  std::int64_t out = -1;
+  if (sqlite3_open_v2((dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 2000);
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+      out = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
 std::vector<double> Deployment::stored_values(const std::string& point) {
   sqlite3* db = nullptr;
   std::vector<double> out;

@@ -45,6 +45,9 @@ class Deployment {
                            const std::vector<std::string>& scope = {});
   /// The batch sequence numbers of our gateway in the order the aggregator stored them.
   std::vector<std::int64_t> stored_seqs();
+  /// One integer from the aggregator's database, read-only (it keeps writing meanwhile);
+  /// -1 when the query answers nothing.
+  std::int64_t query(const std::string& sql) const;
   /// The values of our gateway's `point` the aggregator stored, in the order it stored them
   /// (null as NaN).
   std::vector<double> stored_values(const std::string& point);
