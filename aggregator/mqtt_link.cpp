@@ -4,14 +4,23 @@
 
 namespace lookout::aggregator {
 
+std::string publisher_username(const std::string& username) {
+  return username.empty() ? std::string() : username + "-alarms";
+}
+
 MqttLink::MqttLink(const AggregatorConfig& config, MessageHandler on_message,
                    std::function<void()> on_publisher_connected)
     : listener_(config,
                 MqttSessionSpec{.client_id = config.mqtt_client_id,
                                 .clean_session = false,
-                                .filter = std::string(wire::TOPIC_ROOT) + "/+/+/+/up/#"},
+                                .filter = std::string(wire::TOPIC_ROOT) + "/+/+/+/up/#",
+                                .username = config.mqtt_username},
                 std::move(on_message), nullptr),
-      publisher_(config, MqttSessionSpec{.client_id = config.mqtt_client_id + "-alarms", .clean_session = true, .filter = {}},
+      publisher_(config,
+                 MqttSessionSpec{.client_id = config.mqtt_client_id + "-alarms",
+                                 .clean_session = true,
+                                 .filter = {},
+                                 .username = publisher_username(config.mqtt_username)},
                  nullptr, std::move(on_publisher_connected)) {}
 
 void MqttLink::maintain(std::int64_t monotonic_ms) {

@@ -10,6 +10,11 @@
 // freed (AddressSanitizer caught it in the backfill test). A clean session never resends;
 // the retained topics are a copy of the database, so a state lost with a connection is
 // replaced when the next one comes up.
+// With a username, the listener logs in as `mqtt.username` and the publisher as
+// `{username}-alarms` (the same password): a broker that binds client ids to users
+// (use_username_as_clientid, docs/operations.md) then keeps them apart, and the publisher's
+// clean session never wipes the listener's persistent one. `lookout provision --aggregator`
+// writes both users.
 // Messages are handed over on Paho's threads; the owner moves them onto its own loop.
 
 #include <cstdint>
@@ -21,6 +26,10 @@
 #include "aggregator/mqtt_session.hpp"
 
 namespace lookout::aggregator {
+
+/// The publisher's broker user for the listener's `username`: `{username}-alarms`, so that a
+/// broker binding client ids to users gives the two sessions two ids; "" for "" (no login).
+std::string publisher_username(const std::string& username);
 
 class MqttLink {
  public:

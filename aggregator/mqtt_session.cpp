@@ -17,6 +17,7 @@ class MqttSession::Callback final : public mqtt::callback {
     owner_.connecting_ = false;
     owner_.backoff_ms_ = 1000;
     std::string what = "connected to " + owner_.config_.mqtt_uri + " as " + owner_.spec_.client_id;
+    if (!owner_.spec_.username.empty()) what += " (user " + owner_.spec_.username + ")";
     if (!owner_.spec_.filter.empty()) {
       try {
         owner_.client_->subscribe(owner_.spec_.filter, 1);
@@ -77,7 +78,7 @@ void MqttSession::maintain(std::int64_t monotonic_ms) {
                      .keep_alive_interval(std::chrono::seconds(10))
                      .clean_session(spec_.clean_session)
                      .connect_timeout(std::chrono::seconds(5));
-  if (!config_.mqtt_username.empty()) builder.user_name(config_.mqtt_username).password(config_.mqtt_password);
+  if (!spec_.username.empty()) builder.user_name(spec_.username).password(config_.mqtt_password);
   if (config_.mqtt_uri.starts_with("ssl://") || config_.mqtt_uri.starts_with("mqtts://")) {
     builder.ssl(mqtt::ssl_options());
   }

@@ -23,6 +23,9 @@ struct MqttSessionSpec {
   bool clean_session = true;
   /// Subscribed with QoS 1 after every connection; empty: none.
   std::string filter;
+  /// The broker user of this session (with the configuration's password); empty: none.
+  /// One user per session: a broker with use_username_as_clientid makes it the client id.
+  std::string username;
 };
 
 class MqttSession {

@@ -66,7 +66,7 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
       watchdog_(watchdog_device, watchdog_timeout_s),
       edge_(site_.interlocks, site_.warnings) {
   const std::string status_topic = wire::up_topic(site_.address, "status");
-  uplink_ = std::make_unique<MqttUplink>(site_.mqtt, site_.address.enterprise + "/" + site_.address.gateway,
+  uplink_ = std::make_unique<MqttUplink>(site_.mqtt, site_.address.enterprise + "/" + site_.address.site + "/" + site_.address.gateway,
                                          status_topic, wire::encode(status(false)), [this] { status_due_ = true; },
                                          wire::down_topic(site_.address, "#"), [this](std::string topic, std::string payload) {
                                            const auto slash = topic.rfind('/');
