@@ -162,7 +162,7 @@ TEST_SUITE("lookout.main") {
          "lookout read: say what to read: --holding, --input or --coils START COUNT"},
         {{"read", "--tcp", "127.0.0.1:1502", "--unit", "1", "--holding", "0"},
          "lookout read: --holding: At least 2 required but received 1"},
-        {{"provision"}, "lookout provision: which GATEWAY?"},
+        {{"provision"}, "lookout provision: which GATEWAY? (or --aggregator)"},
         {{"provision", "gw-1", "--enterprise", "e", "--site", "s"},
          "lookout provision: --passwd FILE and --acl FILE are required"},
         {{"bundle"}, "lookout bundle: --board is required"},

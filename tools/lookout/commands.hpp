@@ -21,7 +21,7 @@ void add_token(CLI::App& lookout);
 void add_scan(CLI::App& lookout);
 /// lookout read SITE.toml DEVICE, or lookout read --tcp|--rtu ... --unit N --holding|--input START COUNT [--raw]
 void add_read(CLI::App& lookout);
-/// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE
+/// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE, or --aggregator --passwd --acl
 void add_provision(CLI::App& lookout);
 /// lookout bundle --board BOARD.toml --site SITE.toml --out DIR [--key KEY.pem] [--gateway BIN]
 void add_bundle(CLI::App& lookout);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "aggregator/mqtt_link.hpp"
+
 namespace lookout::cli {
 
 namespace {
@@ -40,6 +42,16 @@ std::optional<std::string> topic_id_problem(std::string_view id) {
   return std::nullopt;
 }
 
+std::optional<std::string> username_problem(std::string_view username) {
+  if (username.empty()) return "empty";
+  // ':' ends the user in the password file, a line break the "user" line of the ACL file
+  const bool ok = std::none_of(username.begin(), username.end(), [](char c) {
+    return c == ':' || static_cast<unsigned char>(c) <= ' ' || c == '\x7f';
+  });
+  if (!ok) return "no ':', blanks or line breaks";
+  return std::nullopt;
+}
+
 std::string up_filter(const GatewayAccount& a) {
   return "lookout/v1/" + a.enterprise + "/" + a.site + "/" + a.gateway + "/up/#";
 }
@@ -48,14 +60,41 @@ std::string down_filter(const GatewayAccount& a) {
   return "lookout/v1/" + a.enterprise + "/" + a.site + "/" + a.gateway + "/down/#";
 }
 
-std::string acl_block(const GatewayAccount& a) {
-  return std::string(MARKER) + "gateway " + a.gateway + " of " + a.enterprise + "/" + a.site + "\n" +  //
-         "user " + a.username + "\n" +                                                                //
-         "topic write " + up_filter(a) + "\n" +                                                        //
-         "topic read " + down_filter(a) + "\n";
+AclAccount gateway_acl(const GatewayAccount& a) {
+  return {a.username, "gateway " + a.gateway + " of " + a.enterprise + "/" + a.site,
+          {"topic write " + up_filter(a), "topic read " + down_filter(a)}};
 }
 
-std::string upsert_acl(std::string_view acl, const GatewayAccount& a) {
+std::vector<AclAccount> aggregator_acl(const std::string& username) {
+  return {{username, "aggregator " + username + ": listener", {"topic read lookout/v1/+/+/+/up/#"}},
+          {aggregator::publisher_username(username),
+           "aggregator " + username + ": publisher",
+           {"topic write lookout/v1/+/+/alarms/#", "topic write lookout/v1/+/+/+/down/ack"}}};
+}
+
+std::string acl_block(const AclAccount& a) {
+  std::string out = std::string(MARKER) + a.owner + "\n" + "user " + a.username + "\n";
+  for (const auto& r : a.rules) out += r + "\n";
+  return out;
+}
+
+std::optional<std::string> acl_owner(std::string_view acl, std::string_view username) {
+  const auto lines = split_lines(acl);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (trim(lines[i]) != "user " + std::string(username)) continue;
+    if (i > 0 && lines[i - 1].starts_with(MARKER)) return lines[i - 1].substr(MARKER.size());
+    return std::string();
+  }
+  return std::nullopt;
+}
+
+bool has_password(std::string_view passwd, std::string_view username) {
+  const auto lines = split_lines(passwd);
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.starts_with(std::string(username) + ":"); });
+}
+
+std::string upsert_acl(std::string_view acl, const AclAccount& a) {
   const auto lines = split_lines(acl);
   std::vector<std::string> kept;
   for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -1,11 +1,17 @@
-// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE: MQTT
-// credentials for one gateway on a Mosquitto broker. The password goes into Mosquitto's
-// password file through mosquitto_passwd (Debian package mosquitto: it writes the PBKDF2
-// hashes Mosquitto reads), on its standard input, never on a command line; the ACL entry
-// (mqtt_acl.hpp) lets the gateway publish only under its own up/ and subscribe only to its
-// own down/. Prints what to put in the gateway's site file.
+// lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE, or
+// lookout provision --aggregator --passwd FILE --acl FILE: MQTT credentials on a Mosquitto
+// broker. The password goes into Mosquitto's password file through mosquitto_passwd (Debian
+// package mosquitto: it writes the PBKDF2 hashes Mosquitto reads), on its standard input,
+// never on a command line; the ACL entries (mqtt_acl.hpp) let a gateway publish only under
+// its own up/ and subscribe only to its own down/, the aggregator's two users (listener and
+// publisher, aggregator/mqtt_link.hpp) read every up/ and write the alarms and down/ack.
+// A user that is another account's in either file is refused, never taken over. Prints the
+// mosquitto.conf lines the broker needs (use_username_as_clientid: a login is its client
+// id, so that no login can take over another's session) and what to put in the gateway's
+// site file or the aggregator's configuration.
 //
-// Exit status: 0 done; 1 a file or mosquitto_passwd failed; 2 a bad command line.
+// Exit status: 0 done; 1 a file or mosquitto_passwd failed, or the user is another
+// account's; 2 a bad command line.
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -21,6 +27,8 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -37,7 +45,12 @@ namespace {
 
 constexpr const char* USAGE =
     "usage: lookout provision GATEWAY --enterprise E --site S --passwd FILE --acl FILE\n"
+    "                         [--username NAME] [--password-file FILE]\n"
+    "       lookout provision --aggregator --passwd FILE --acl FILE\n"
     "                         [--username NAME] [--password-file FILE]\n";
+
+// aggregator/config.hpp's default client_id: one name for the login and the session
+constexpr const char* AGGREGATOR_USER = "lookout-aggregator";
 
 // 24 characters of 64 symbols: 144 bits
 constexpr std::size_t PASSWORD_LENGTH = 24;
@@ -114,30 +127,88 @@ void set_password(const std::filesystem::path& passwd, const std::string& user, 
 
 struct ProvisionArgs {
   GatewayAccount account;
+  bool aggregator = false;
   std::string passwd_file;
   std::string acl_file;
   std::string password_file;
 };
 
-int provision(ProvisionArgs args) {
+/// The users to write, from a checked command line.
+std::vector<AclAccount> accounts_of(ProvisionArgs& args) {
   auto& account = args.account;
-  const auto& passwd_file = args.passwd_file;
-  const auto& acl_file = args.acl_file;
-  const auto& password_file = args.password_file;
-  if (account.gateway.empty()) throw UsageError("which GATEWAY?");
-  for (const auto& [what, id] : {std::pair<std::string, std::string>{"GATEWAY", account.gateway},
-                                 {"--enterprise", account.enterprise},
-                                 {"--site", account.site}}) {
-    if (const auto problem = topic_id_problem(id)) throw UsageError(what + " \"" + id + "\": " + *problem);
+  if (args.aggregator) {
+    if (!account.gateway.empty() || !account.enterprise.empty() || !account.site.empty()) {
+      throw UsageError("--aggregator takes no GATEWAY, --enterprise or --site");
+    }
+  } else {
+    if (account.gateway.empty()) throw UsageError("which GATEWAY? (or --aggregator)");
+    for (const auto& [what, id] : {std::pair<std::string, std::string>{"GATEWAY", account.gateway},
+                                   {"--enterprise", account.enterprise},
+                                   {"--site", account.site}}) {
+      if (const auto problem = topic_id_problem(id)) throw UsageError(what + " \"" + id + "\": " + *problem);
+    }
   }
-  if (passwd_file.empty() || acl_file.empty()) throw UsageError("--passwd FILE and --acl FILE are required");
+  if (args.passwd_file.empty() || args.acl_file.empty()) throw UsageError("--passwd FILE and --acl FILE are required");
   if (account.username.empty()) {
-    account.username = account.enterprise + "." + account.site + "." + account.gateway;
-  } else if (account.username.find_first_of(": \t\r\n") != std::string::npos) {
-    // the password file is "user:hash" lines, the ACL file "user NAME" lines
-    throw UsageError("--username \"" + account.username + "\": no ':', blanks or line breaks");
+    account.username =
+        args.aggregator ? AGGREGATOR_USER : account.enterprise + "." + account.site + "." + account.gateway;
+  } else if (const auto problem = username_problem(account.username)) {
+    throw UsageError("--username \"" + account.username + "\": " + *problem);
   }
+  if (args.aggregator) return aggregator_acl(account.username);
+  return {gateway_acl(account)};
+}
 
+/// Throws when a user of `accounts` belongs to another account: its ACL entry names
+/// another owner or was written by hand, or it has a password but no entry of ours.
+void refuse_others(const std::vector<AclAccount>& accounts, const std::string& passwd, const std::string& acl,
+                   const ProvisionArgs& args) {
+  for (const auto& a : accounts) {
+    const auto owner = acl_owner(acl, a.username);
+    std::string whose;
+    if (owner && owner->empty()) {
+      whose = args.acl_file + ": written by hand";
+    } else if (owner && *owner != a.owner) {
+      whose = args.acl_file + ": " + *owner;
+    } else if (!owner && has_password(passwd, a.username)) {
+      whose = "in " + args.passwd_file + ", no entry in " + args.acl_file;
+    } else {
+      continue;
+    }
+    throw std::runtime_error("user " + a.username + " is another account's (" + whose +
+                             "); left alone: choose another --username, or remove that user from both files first");
+  }
+}
+
+/// "  user NAME in FILE, its entry in ACL:" and what it may do, per user.
+void print_accounts(const std::vector<AclAccount>& accounts, const ProvisionArgs& args) {
+  for (const auto& a : accounts) {
+    std::cout << "  user " << a.username << " in " << args.passwd_file << ", its entry in " << args.acl_file << ":\n";
+    for (const auto& rule : a.rules) {
+      if (rule.starts_with("topic write ")) std::cout << "    may publish   " << rule.substr(12) << "\n";
+      if (rule.starts_with("topic read ")) std::cout << "    may subscribe " << rule.substr(11) << "\n";
+    }
+  }
+}
+
+/// The mosquitto.conf lines the files need (docs/operations.md "Broker access").
+void print_broker_settings(const ProvisionArgs& args) {
+  const auto absolute = [](const std::string& f) { return std::filesystem::absolute(f).lexically_normal().string(); };
+  std::cout << "In mosquitto.conf, once:\n"
+            << "allow_anonymous false\n"
+            << "password_file " << absolute(args.passwd_file) << "\n"
+            << "acl_file " << absolute(args.acl_file) << "\n"
+            << "and after every listener line that gateways and the aggregator use (each login is then its\n"
+            << "client id, so that no login can take over another's session):\n"
+            << "use_username_as_clientid true\n"
+            << "Restart the broker once after adding use_username_as_clientid (a reload does not apply it);\n"
+            << "after provisioning, reload it (SIGHUP, or systemctl reload mosquitto).\n";
+}
+
+int provision(ProvisionArgs args) {
+  const auto accounts = accounts_of(args);
+  const auto& account = args.account;
+  const auto& password_file = args.password_file;
   try {
     std::string password;
     if (password_file.empty()) {
@@ -147,15 +218,24 @@ int provision(ProvisionArgs args) {
       if (const auto nl = password.find_first_of("\r\n"); nl != std::string::npos) password.resize(nl);
       if (password.empty()) throw std::runtime_error(password_file + ": the first line is empty");
     }
-    set_password(passwd_file, account.username, password);
-    const std::string acl = std::filesystem::exists(acl_file) ? read_text(acl_file) : std::string();
-    replace_file(acl_file, upsert_acl(acl, account));
+    const std::string passwd =
+        std::filesystem::exists(args.passwd_file) ? read_text(args.passwd_file) : std::string();
+    std::string acl = std::filesystem::exists(args.acl_file) ? read_text(args.acl_file) : std::string();
+    refuse_others(accounts, passwd, acl, args);
+    for (const auto& a : accounts) {
+      set_password(args.passwd_file, a.username, password);
+      acl = upsert_acl(acl, a);
+    }
+    replace_file(args.acl_file, acl);
 
-    std::cout << "gateway " << account.gateway << " of " << account.enterprise << "/" << account.site << ":\n"
-              << "  user " << account.username << " in " << passwd_file << "\n"
-              << "  may publish   " << up_filter(account) << "\n"
-              << "  may subscribe " << down_filter(account) << "  (" << acl_file << ")\n"
-              << "Reload the broker to apply (SIGHUP, or systemctl reload mosquitto). In the gateway's site file:\n"
+    if (args.aggregator) {
+      std::cout << "aggregator " << account.username << " (two sessions, one user each, the same password):\n";
+    } else {
+      std::cout << "gateway " << account.gateway << " of " << account.enterprise << "/" << account.site << ":\n";
+    }
+    print_accounts(accounts, args);
+    print_broker_settings(args);
+    std::cout << (args.aggregator ? "In the aggregator's configuration:\n" : "In the gateway's site file:\n")
               << "[mqtt]\n"
               << "username = \"" << account.username << "\"\n";
     if (password_file.empty()) {
@@ -174,17 +254,24 @@ int provision(ProvisionArgs args) {
 
 void add_provision(CLI::App& lookout) {
   auto* command = lookout.add_subcommand(
-      "provision", "MQTT credentials: the gateway may publish only its own up/ and subscribe only to its own down/");
+      "provision",
+      "MQTT credentials: the gateway may publish only its own up/ and subscribe only to its own down/; the "
+      "aggregator's two users read every up/ and publish the alarms and down/ack; each login is its client id "
+      "(docs/operations.md)");
   command_line::set_usage(*command, USAGE);
   auto args = std::make_shared<ProvisionArgs>();
   auto& account = args->account;
   command->add_option("GATEWAY", account.gateway, "the gateway's id ([gateway] id of its site file)");
   command->add_option("--enterprise", account.enterprise, "its enterprise")->type_name("E");
   command->add_option("--site", account.site, "its site")->type_name("S");
+  command->add_flag("--aggregator", args->aggregator,
+                    "the aggregator's users instead of a gateway's: NAME (its listener) and NAME-alarms (its "
+                    "publisher)");
   command->add_option("--passwd", args->passwd_file, "the broker's password file (made if missing)")
       ->type_name("FILE");
   command->add_option("--acl", args->acl_file, "the broker's ACL file (made if missing)")->type_name("FILE");
-  command->add_option("--username", account.username, "the MQTT user (default ENTERPRISE.SITE.GATEWAY)")
+  command->add_option("--username", account.username,
+                      "the MQTT user (default ENTERPRISE.SITE.GATEWAY; with --aggregator, lookout-aggregator)")
       ->type_name("NAME");
   command->add_option("--password-file", args->password_file,
                       "the password: this file's first line (default: a new random one, printed)")
