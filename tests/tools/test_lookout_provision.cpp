@@ -1,7 +1,8 @@
 // `lookout provision` (tools/lookout/provision.cpp) with a real Mosquitto that reads the
 // password and ACL files it wrote: a gateway publishes under its own up/ and is heard; under
 // another gateway's up/ it is not; it cannot read another gateway's down/; a wrong password
-// is refused at connect.
+// is refused at connect; only the aggregator's publisher reaches a gateway's down/ack and the
+// alarms, and its listener hears every up/; a user of another account is left alone.
 #include <doctest/doctest.h>
 
 #include <filesystem>
