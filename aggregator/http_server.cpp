@@ -15,8 +15,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 
-constexpr std::uint32_t HEADER_LIMIT = 8 * 1024;   // [bytes]
-constexpr std::uint64_t BODY_LIMIT = 64 * 1024;    // [bytes]
 constexpr auto REQUEST_TIMEOUT = std::chrono::seconds(15);
 constexpr auto KEEPALIVE_PERIOD = std::chrono::seconds(15);  // comment lines on an idle event stream
 constexpr std::size_t MAX_STREAMS = 100;       // event-stream clients at once
@@ -79,8 +77,8 @@ class Session : public std::enable_shared_from_this<Session>,
   void read() {
     table_->waiting(id_);
     parser_.emplace();
-    parser_->header_limit(HEADER_LIMIT);
-    parser_->body_limit(BODY_LIMIT);
+    parser_->header_limit(HTTP_HEADER_LIMIT);
+    parser_->body_limit(HTTP_BODY_LIMIT);
     stream_.expires_after(REQUEST_TIMEOUT);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -21,6 +22,10 @@
 #include "aggregator/rate_limiter.hpp"
 
 namespace lookout::aggregator {
+
+/// [bytes] the largest request header and body the server reads; beyond, 413.
+inline constexpr std::uint32_t HTTP_HEADER_LIMIT = 8 * 1024;
+inline constexpr std::uint64_t HTTP_BODY_LIMIT = 64 * 1024;
 
 struct HttpLimits {
   double rate = 50;  ///< [requests/s] per client address

@@ -295,7 +295,10 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
         c.polls = uint_field(d, where, "polls");
         c.errors = uint_field(d, where, "errors");
         // Counters added later are optional, so older gateways' status still reads.
-        const auto optional_count = [&](const char* key) { return d.contains(key) ? uint_field(d, where, key) : 0; };
+        // clang before 16 cannot capture a structured binding (d): capture a reference to it.
+        const auto optional_count = [&obj = d, &where](const char* key) {
+          return obj.contains(key) ? uint_field(obj, where, key) : 0;
+        };
         c.timeouts = optional_count("timeouts");
         c.exceptions = optional_count("exceptions");
         c.bad_frames = optional_count("bad_frames");
@@ -313,7 +316,9 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
         }
         const std::string where = "buses." + log::escape(name, MAX_TEXT_BYTES) + ".";
         if (!b.is_object()) throw Invalid{where + ": expected an object"};
-        const auto count = [&](const char* key) { return b.contains(key) ? uint_field(b, where, key) : 0; };
+        const auto count = [&obj = b, &where](const char* key) {
+          return obj.contains(key) ? uint_field(obj, where, key) : 0;
+        };
         m.buses[name] = {count("devices"), count("online"),     count("polls"),  count("errors"),      count("timeouts"),
                          count("exceptions"), count("bad_frames"), count("writes"), count("write_errors")};
       }

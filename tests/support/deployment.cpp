@@ -34,7 +34,7 @@ Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_tom
   write_file(dir / "aggregator.toml", "[mqtt]\nuri = \"" + broker->uri() +
                                           "\"\nclient_id = \"aggregator-test\"\n"
                                           "[http]\nlisten = \"127.0.0.1:0\"\n" + options.http_toml + "\n" +
-                                          "[storage]\npath = \"lookout.db\"\n" + aggregator_toml +
+                                          "[storage]\npath = \"" + database().string() + "\"\n" + aggregator_toml +
                                           "\n[[enterprises]]\nid = \"" + ENTERPRISE + "\"\ndivision = \"" + DIVISION +
                                           "\"\n");
   token = create_token("engineer", "tests");
@@ -42,7 +42,7 @@ Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_tom
 
   write_file(dir / "site.toml", std::string("[gateway]\nid = \"") + GATEWAY + "\"\nenterprise = \"" + ENTERPRISE +
                                     "\"\nsite = \"" + SITE +
-                                    "\"\ndata_dir = \"gateway-data\"\npublish_interval_ms = " +
+                                    "\"\ndata_dir = \"" + gateway_data_dir().string() + "\"\npublish_interval_ms = " +
                                     std::to_string(options.publish_interval_ms) +
                                     "\n"
                                     "[mqtt]\nuri = \"" +
@@ -104,7 +104,15 @@ std::string create_token(const std::filesystem::path& db, const std::string& rol
 
 std::string Deployment::create_token(const std::string& role, const std::string& name,
                                      const std::vector<std::string>& scope) {
-  return test::create_token(dir / "lookout.db", role, name, scope);
+  return test::create_token(database(), role, name, scope);
+}
+
+std::filesystem::path Deployment::gateway_data_dir() const {
+  return options.gateway_data_dir.empty() ? dir / "gateway-data" : options.gateway_data_dir;
+}
+
+std::filesystem::path Deployment::database() const {
+  return options.database.empty() ? dir / "lookout.db" : options.database;
 }
 
 void Deployment::start_gateway() {
@@ -115,7 +123,7 @@ void Deployment::start_gateway() {
 std::vector<std::int64_t> Deployment::stored_seqs() {
   sqlite3* db = nullptr;
   std::vector<std::int64_t> out;
-  if (sqlite3_open_v2((dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+  if (sqlite3_open_v2(database().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* s = nullptr;
     // readings are appended in arrival order: rowid order is the order of storage
     if (sqlite3_prepare_v2(db, "SELECT seq FROM readings WHERE gateway = ?1 ORDER BY rowid", -1, &s,
@@ -135,7 +143,7 @@ std::vector<std::int64_t> Deployment::stored_seqs() {
 std::int64_t Deployment::query(const std::string& sql) const {
   sqlite3* db = nullptr;
   std::int64_t out = -1;
-  if (sqlite3_open_v2((dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+  if (sqlite3_open_v2(database().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(db, 2000);
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
@@ -150,7 +158,7 @@ std::int64_t Deployment::query(const std::string& sql) const {
 std::vector<double> Deployment::stored_values(const std::string& point) {
   sqlite3* db = nullptr;
   std::vector<double> out;
-  if (sqlite3_open_v2((dir / "lookout.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+  if (sqlite3_open_v2(database().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(db, 5000);  // the aggregator holds its write lock for one batch at most
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(db, "SELECT value FROM readings WHERE gateway = ?1 AND point = ?2 ORDER BY rowid", -1, &s,

@@ -27,6 +27,8 @@ struct DeploymentOptions {
   int poll_ms = 250;              ///< of every simulated device
   int publish_interval_ms = 100;  ///< of the gateway
   std::string http_toml = "";     ///< more keys of the aggregator's [http] table
+  std::filesystem::path gateway_data_dir = "";  ///< the gateway's data_dir; empty: DIR/gateway-data
+  std::filesystem::path database = "";          ///< the aggregator's database; empty: DIR/lookout.db
 };
 
 class Deployment {
@@ -52,7 +54,10 @@ class Deployment {
   /// (null as NaN).
   std::vector<double> stored_values(const std::string& point);
   /// Our gateway's outbox as it is now (queued_batches of its data directory).
-  std::vector<QueuedBatch> outbox() { return queued_batches(dir / "gateway-data"); }
+  std::vector<QueuedBatch> outbox() { return queued_batches(gateway_data_dir()); }
+  /// The gateway's data_dir and the aggregator's database, as the options say.
+  std::filesystem::path gateway_data_dir() const;
+  std::filesystem::path database() const;
   /// How many readings of `point` waiting in our gateway's outbox are within 1e-6 of `value`:
   /// the gateway has measured the value (and acted on it at the edge) once this is > 0.
   std::size_t queued_at(const std::string& point, double value);
