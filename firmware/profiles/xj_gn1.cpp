@@ -27,6 +27,10 @@ constexpr int SOLUTION_FLOAT = 2;
 constexpr int SOLUTION_FIXED = 4;
 
 constexpr std::int64_t MS_PER_S = 1000;
+// [s since 1970-01-01 UTC] 2000-01-01, the earliest time a reading may carry (docs/protocol.md
+// readings[].ts): an epoch before it is a receiver that does not know the time yet (GPS
+// time not yet received, a clock at its reset value), not when the solution was made.
+constexpr double EARLIEST_EPOCH_S = 946684800;
 constexpr std::string_view STATE_EPOCH = "epoch";
 
 std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& /*options*/, DeviceState& state) {
@@ -43,7 +47,11 @@ std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& /
   Quality quality = Quality::bad;
   DeviceStatus status = DeviceStatus::ok;
   const bool finite = std::isfinite(north) && std::isfinite(east) && std::isfinite(up);
-  if (solution == SOLUTION_FIXED || solution == SOLUTION_FLOAT) {
+  if (epoch != 0 && epoch < EARLIEST_EPOCH_S) {
+    // Sent as it was, the whole batch it travels in (every device's readings) would be
+    // refused for an implausible time; without a time it is no solution.
+    status = DeviceStatus::invalid_response;
+  } else if (solution == SOLUTION_FIXED || solution == SOLUTION_FLOAT) {
     // "Only a fixed solution (4) is a valid displacement; a float solution is uncertain" (line 24)
     if (!finite) {
       status = DeviceStatus::invalid_response;
@@ -59,9 +67,10 @@ std::vector<ChannelValue> interpret(const FieldValues& f, const DeviceOptions& /
     status = DeviceStatus::invalid_response;  // a code the sheet does not define
   }
   const auto value = [&](double v) { return quality == Quality::bad ? std::nullopt : std::optional<double>(v); };
-  // The epoch is when it was measured; without one (0) the poll time stands.
-  const auto measured = epoch > 0 ? std::optional<std::int64_t>(static_cast<std::int64_t>(epoch) * MS_PER_S)
-                                  : std::nullopt;
+  // The epoch is when it was measured; without one (0, or one before 2000) the poll time stands.
+  const auto measured = epoch >= EARLIEST_EPOCH_S
+                            ? std::optional<std::int64_t>(static_cast<std::int64_t>(epoch) * MS_PER_S)
+                            : std::nullopt;
   return {
       {"d_north", "displacement_north", "mm", value(north), quality, status, measured},
       {"d_east", "displacement_east", "mm", value(east), quality, status, measured},

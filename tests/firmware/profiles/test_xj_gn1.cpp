@@ -116,6 +116,28 @@ TEST_SUITE("profiles.xj_gn1") {
     CHECK(!channel_of(v, "d_east").value);
   }
 
+  TEST_CASE("an epoch before 2000 is no time: an invalid response at the poll time") {
+    // Found by tests/fuzz/fuzz_device_profiles: a fixed solution with an epoch in 1994 went
+    // out timestamped 1994, and the aggregator refused the whole batch it was in.
+    // GIVEN a station that does not know the time yet
+    Station s;
+    // WHEN it sends a fixed solution at 1994-05-30
+    const auto v = s.poll(3.0f, -4.0f, -1.5f, 4, 770296356);
+    // THEN no channel has a value or a time of its own
+    REQUIRE(v.size() == 4);
+    for (const auto& c : v) {
+      CHECK(c.status == DeviceStatus::invalid_response);
+      CHECK(c.quality == Quality::bad);
+      CHECK(!c.value);
+      CHECK(!c.measured_ms);
+    }
+    // The last second of 1999 is not a time either; the first of 2000 is.
+    CHECK(s.poll(3.0f, -4.0f, -1.5f, 4, 946684799)[0].status == DeviceStatus::invalid_response);
+    const auto y2k = s.poll(3.0f, -4.0f, -1.5f, 4, 946684800);
+    CHECK(channel_of(y2k, "d_north").quality == Quality::good);
+    CHECK(*channel_of(y2k, "d_north").measured_ms == 946684800000);
+  }
+
   TEST_CASE("input registers 0-9 and holding register 20 (mode)") {
     const Profile p = profiles::xj_gn1();
     const auto plan = plan_reads(p, 8);
