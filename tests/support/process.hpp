@@ -73,7 +73,8 @@ bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds tim
 inline constexpr std::chrono::seconds HUNG_RUN{30};
 /// Writes a text file.
 void write_file(const std::filesystem::path& file, const std::string& text);
-/// The path of a built program (build/bin/NAME).
+/// The path of a built program (build/bin/NAME), or of the one in $LOOKOUT_TEST_PROGRAMS
+/// when that directory has it (tools/tsan runs the tests with its instrumented programs).
 std::string bin(const std::string& name);
 
 }  // namespace lookout::test
