@@ -16,6 +16,7 @@
 
 #include "aggregator/alarm_desk.hpp"
 #include "aggregator/auth.hpp"
+#include "aggregator/delivery_acks.hpp"
 #include "aggregator/event_hub.hpp"
 #include "aggregator/http_server.hpp"
 #include "aggregator/ingest_queue.hpp"
@@ -98,7 +99,7 @@ struct AggregatorApp::Impl {
         server(io, config.http_host, config.http_port, api, hub, http_limits(config), utc_ms),
         inbox(
             io, [this](const std::string& topic, const std::string& payload) { on_message(topic, payload); },
-            monotonic_ms),
+            monotonic_ms, [this] { turn_begin(); }, [this] { turn_end(); }),
         mqtt(
             config,
             [this](std::string topic, std::string payload) { inbox.push(std::move(topic), std::move(payload)); },
@@ -106,7 +107,7 @@ struct AggregatorApp::Impl {
         outbox(config.database),
         notifier(io, config.notify, &outbox) {
     notifier.seed(ingest.alarms_as_told(), utc_ms());
-    api.add_metrics([this] { return notifier.metrics(); });
+    api.add_metrics([this] { return storage_metrics() + notifier.metrics(); });
     api.health_from([this](std::int64_t now_ms) { return notifier.health(now_ms); });
     api.readiness_from([this](std::int64_t) {
       ReadinessFacts f;
@@ -142,28 +143,82 @@ struct AggregatorApp::Impl {
     hub.publish("alarm", a.enterprise, a.site, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
+  /// A turn of messages from the broker is one transaction: one sync to disk for all of it.
+  void turn_begin() {
+    try {
+      store.begin_turn();
+    } catch (const std::exception& e) {
+      // Each message then commits on its own: slower, as safe.
+      log::error("ingest", std::string("cannot open a transaction for a turn: ") + e.what());
+    }
+  }
+
   void on_message(const std::string& topic, const std::string& payload) {
     IngestResult r;
     try {
       r = ingest.handle(topic, payload, utc_ms());
     } catch (const std::exception& e) {
-      log::error("ingest", log::escape(topic, MAX_TOPIC_LOGGED) + ": not stored: " + e.what());
-      store_error = e.what();
+      store_failed(log::escape(topic, MAX_TOPIC_LOGGED) + ": not stored", e.what());
       return;
     }
-    if (r.outcome == IngestResult::Outcome::accepted) store_error.reset();
     if (r.outcome == IngestResult::Outcome::rejected) {
       log::warn("ingest", "rejected message on " + log::escape(topic, MAX_TOPIC_LOGGED) + ": " + r.reason);
       return;
     }
-    publish(r.alarms);
+    if (r.outcome == IngestResult::Outcome::accepted) turn_stored = true;
+    if (r.delivery) acks.add(*r.delivery);
+    if (!r.alarms.empty()) turn_alarms.push_back(std::move(r.alarms));
+  }
+
+  /// The turn on disk, then what it changed goes out: alarm states, notifications, and the
+  /// gateways' acknowledgements. Never before: an acknowledged batch is one the gateway
+  /// forgets, and a change published but not kept would be undone by a restart.
+  void turn_end() {
+    auto alarms = std::move(turn_alarms);
+    turn_alarms.clear();
+    const bool stored = std::exchange(turn_stored, false);
+    try {
+      store.commit_turn();
+    } catch (const std::logic_error&) {
+      // No turn was open (turn_begin failed): each message committed on its own.
+    } catch (const std::exception& e) {
+      store_failed("a turn of messages was not stored (their gateways keep them and send them again)", e.what());
+      acks.drop();
+      ingest.reload();  // what this turn changed in memory is not on disk
+      return;
+    }
+    if (stored && store_error) {
+      log::info("ingest", "the database takes writes again, after " + std::to_string(store_failures - failures_said) +
+                              " refused; stopped refusing after: " + *store_error);
+      failures_said = store_failures;
+      store_error.reset();
+    }
+    for (const auto& a : alarms) publish(a);
+    for (const auto& [topic, payload] : acks.take(monotonic_ms())) mqtt.publish(topic, payload);
+  }
+
+  /// A write the database refused (a full disk, an I/O error): said once when it starts
+  /// (and /healthz answers 503 until a write succeeds), counted every time.
+  void store_failed(const std::string& what, const std::string& why) {
+    ++store_failures;
+    if (!store_error) log::error("ingest", what + ": " + why);
+    store_error = why;
+  }
+
+  std::string storage_metrics() const {
+    return "# HELP lookout_store_failures_total Writes of received messages the database refused (not acknowledged: "
+           "their gateways keep them).\n# TYPE lookout_store_failures_total counter\nlookout_store_failures_total " +
+           std::to_string(store_failures) +
+           "\n# HELP lookout_store_ok 1 while the database takes writes; 0 from a refused write to the next that "
+           "succeeds.\n# TYPE lookout_store_ok gauge\nlookout_store_ok " +
+           (store_error ? "0" : "1") + "\n";
   }
 
   /// Alarm changes no person made (readings, silence, a last will): each one is a change
   /// of its alarm; a process rule's alarm is also a change of the point's level.
   void publish(const std::vector<wire::AlarmMessage>& alarms) {
     for (const auto& a : alarms) {
-      if (a.kind != "comm_loss" && a.kind != "sensor_fault") {
+      if (a.kind != "comm_loss" && a.kind != "sensor_fault" && a.kind != "system_fault") {
         hub.publish("level", a.enterprise, a.site,
                     nlohmann::json{{"enterprise", a.enterprise},
                                    {"site", a.site},
@@ -238,6 +293,9 @@ struct AggregatorApp::Impl {
   EventHub hub;
   HttpApi api;
   HttpServer server;
+  DeliveryAcks acks;                                  ///< of the turn under way
+  std::vector<std::vector<wire::AlarmMessage>> turn_alarms;  ///< per message of the turn under way
+  bool turn_stored = false;                           ///< a batch of the turn was accepted
   IngestQueue inbox;  ///< before the MQTT link, which pushes into it until it is gone
   MqttLink mqtt;
   notify::Outbox outbox;  ///< before the notifier, which uses it until it is gone
@@ -247,6 +305,8 @@ struct AggregatorApp::Impl {
   std::int64_t last_prune_ms = 0;
   // For /healthz (readiness.hpp), on the io thread.
   std::optional<std::string> store_error;
+  std::uint64_t store_failures = 0;  ///< writes of received messages refused, since start
+  std::uint64_t failures_said = 0;   ///< store_failures when the last recovery was logged
 };
 
 AggregatorApp::AggregatorApp(AggregatorConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}

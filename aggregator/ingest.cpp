@@ -12,7 +12,13 @@ namespace lookout::aggregator {
 namespace {
 
 /// The kinds that judge the process (the value itself), as against data loss and faults.
-bool is_process(RuleKind k) { return k != RuleKind::comm_loss && k != RuleKind::sensor_fault; }
+bool is_process(RuleKind k) {
+  return k != RuleKind::comm_loss && k != RuleKind::sensor_fault && k != RuleKind::system_fault;
+}
+
+/// A gateway whose outbox cannot take readings keeps them only in memory, and sends none
+/// meanwhile: a loss of data in the making, at comm_loss's default level.
+constexpr Level STORAGE_FAULT_LEVEL = Level::yellow;
 
 }  // namespace
 
@@ -25,7 +31,19 @@ struct Ingest::Batch {
   std::vector<DerivedValue> derived;        ///< derived points' values, in order
 };
 
-Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) {
+Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) { load(); }
+
+void Ingest::reload() {
+  alarms_.clear();
+  points_.clear();
+  derived_inputs_.clear();
+  derived_judged_.clear();
+  max_seq_.clear();
+  backfills_.clear();
+  load();
+}
+
+void Ingest::load() {
   for (auto& a : store_.alarms()) alarms_[a.alarm_key()] = a;
   last_alarm_id_ = store_.last_alarm_id();
   // Backfills under way when it stopped: they end as they would have (a live batch, or
@@ -265,6 +283,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   if (store_.has_batch(gw, batch.seq)) {
     ++counters_.duplicates;
     result.outcome = IngestResult::Outcome::duplicate;
+    result.delivery = delivery(gw, batch);  // a batch sent again: its gateway did not hear the first answer
     return result;
   }
 
@@ -344,11 +363,24 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   result.alarms = std::move(ended);  // the backfill's end comes before this batch's news
   for (const auto& a : work.changes) result.alarms.push_back(to_message(a));
   max_seq_[gw_id] = std::max(max_seq.value_or(0), batch.seq);
+  result.delivery = delivery(gw, batch);
   ++counters_.accepted;
   counters_.gaps += record.gaps.size();
   counters_.readings += batch.readings.size();
   result.outcome = IngestResult::Outcome::accepted;
   return result;
+}
+
+Delivery Ingest::delivery(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch) {
+  Delivery d{gw, {}};
+  d.ack.stored = store_.advance_delivery(gw, batch.oldest.value_or(0), batch.seq);
+  const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
+  auto known = max_seq_.find(gw_id);
+  const std::uint64_t newest = known != max_seq_.end() ? known->second : store_.max_seq(gw).value_or(0);
+  // Something later is stored, the next one is not: it was lost on its way (a broker that
+  // crashed, an aggregator killed after the broker handed it over); ask for it again.
+  if (newest > d.ack.stored) d.ack.resend_from = d.ack.stored + 1;
+  return d;
 }
 
 IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_view payload,
@@ -379,6 +411,14 @@ IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_v
     e.state.comm.gateway_offline = !status.online;
     const auto j = judge_comm(e.rules.comm, e.state.comm, received_ms);
     apply(work, key, RuleKind::comm_loss, e.quantity, j.level, j.rule, std::nullopt, "", received_ms);
+  }
+  // Its storage (protocol.md "Gateway status"): one alarm per gateway, on the point
+  // "{gateway}.storage"; only a gateway that runs can say, so a last will leaves it as it is.
+  if (status.online) {
+    const bool fault = status.storage.faulty();
+    apply(work, {gw.enterprise, gw.site, gw.gateway + ".storage"}, RuleKind::system_fault, "gateway_storage",
+          fault ? STORAGE_FAULT_LEVEL : Level::normal, "gateway." + (fault ? status.storage.fault : "storage"),
+          std::nullopt, "", received_ms);
   }
   store_.record_alarms(work.changes);
   for (auto& [k, a] : work.changed) alarms_[k] = std::move(a);

@@ -19,10 +19,17 @@
 
 namespace lookout::aggregator {
 
+/// What to tell a gateway on its down/ack once the transaction holding its batch is on disk.
+struct Delivery {
+  wire::GatewayAddress gateway;
+  wire::DeliveryAck ack;
+};
+
 struct IngestResult {
   enum class Outcome { accepted, duplicate, rejected, ignored } outcome = Outcome::ignored;
   std::string reason;                         ///< why rejected: what and where
   std::vector<wire::AlarmMessage> alarms;     ///< to publish, retained, in order; page = false: do not notify
+  std::optional<Delivery> delivery;           ///< a readings batch accepted or already stored
 };
 
 /// One quantity of a site, rolled up from its points (GB 39496 5.5.4).
@@ -65,6 +72,9 @@ class Ingest {
  public:
   /// Loads the alarm states kept in `store`, so alarms (and latches) survive restarts.
   Ingest(const AggregatorConfig& config, Store& store);
+  /// Forgets what is not in the store and loads it again, as a restart would: after a
+  /// transaction that held changes made here could not be committed.
+  void reload();
 
   IngestResult handle(std::string_view topic, std::string_view payload, std::int64_t received_ms);
   /// Judges communication loss at `now_ms` [ms UTC, aggregator's clock], and ends the
@@ -127,7 +137,10 @@ class Ingest {
   /// The run's end: the messages that page, the alarms as they stand now.
   std::vector<wire::AlarmMessage> end_backfill(const GatewayId& gateway);
 
+  void load();
   IngestResult handle_readings(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
+  /// What to acknowledge after `batch` (stored now or before).
+  Delivery delivery(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch);
   IngestResult handle_status(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
   PointEntry& point_entry(const PointKey& key, const std::string& quantity, const std::string& gateway);
   /// Applies a level to the alarm (key, kind); records the change in `batch` when it moves.

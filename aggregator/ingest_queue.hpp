@@ -3,7 +3,9 @@
 // client's thread pushes; the io thread takes them a turn at a time (64 messages), then
 // lets everything else that waits run (HTTP requests, /healthz, timers) before the next
 // turn. A backlog of twenty thousand batches after an outage so delays an answer by one
-// turn, not by the whole drain.
+// turn, not by the whole drain. A turn is also the unit of durability: the owner opens one
+// transaction before it (`turn_begin`) and commits it, one sync to disk for the lot, after
+// it (`turn_end`), then answers for what it stored.
 
 #include <utility>  // before Asio (debian-notes.md)
 
@@ -22,8 +24,10 @@ class IngestQueue {
   using Handler = std::function<void(const std::string& topic, const std::string& payload)>;
   static constexpr std::size_t TURN = 64;  ///< messages handled before others may run
 
-  /// `now_ms`: a monotonic clock [ms], for how long a message waited.
-  IngestQueue(boost::asio::io_context& io, Handler handler, std::function<std::int64_t()> now_ms);
+  /// `now_ms`: a monotonic clock [ms], for how long a message waited. `turn_begin` and
+  /// `turn_end` (optional) run before the first and after the last message of each turn.
+  IngestQueue(boost::asio::io_context& io, Handler handler, std::function<std::int64_t()> now_ms,
+              std::function<void()> turn_begin = {}, std::function<void()> turn_end = {});
 
   /// From any thread.
   void push(std::string topic, std::string payload);
@@ -43,6 +47,8 @@ class IngestQueue {
   boost::asio::io_context& io_;
   Handler handler_;
   std::function<std::int64_t()> now_ms_;
+  std::function<void()> turn_begin_;
+  std::function<void()> turn_end_;
   std::mutex mutex_;
   std::deque<Message> waiting_;  ///< guarded by mutex_
   bool turn_posted_ = false;     ///< guarded by mutex_

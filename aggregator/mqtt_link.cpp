@@ -33,6 +33,11 @@ bool MqttLink::publish_retained(const std::string& topic, const std::string& pay
   return publisher_.publish(topic, payload, true);
 }
 
+bool MqttLink::publish(const std::string& topic, const std::string& payload) {
+  if (!publisher_.connected()) return false;
+  return publisher_.publish(topic, payload, false);
+}
+
 void MqttLink::stop() {
   publisher_.stop();
   listener_.stop();

@@ -4,7 +4,8 @@
 //   gateway's up/ topics; the broker queues QoS 1 readings for it while it is away. It
 //   publishes nothing.
 // - The publisher (`{client_id}-alarms`, a clean session) publishes the retained alarm
-//   states, only while connected, and all of them again after each connection.
+//   states, only while connected, and all of them again after each connection; and the
+//   acknowledgements to gateways (down/ack), after the batches they name are on disk.
 // Why two: Paho C 1.3.12 resends a persistent session's unacknowledged publications when
 // it reconnects, and doing so can read a publication that its other thread has already
 // freed (AddressSanitizer caught it in the backfill test). A clean session never resends;
@@ -44,6 +45,9 @@ class MqttLink {
   /// QoS 1, retained. False when the publisher is down (the state goes out again when it
   /// is back) or Paho refused it.
   bool publish_retained(const std::string& topic, const std::string& payload);
+  /// QoS 1, not retained (a gateway's down/ack). False when the publisher is down or Paho
+  /// refused it: the gateway, hearing nothing, sends its batches again.
+  bool publish(const std::string& topic, const std::string& payload);
   void stop();
   bool listener_connected() const { return listener_.connected(); }
   bool publisher_connected() const { return publisher_.connected(); }

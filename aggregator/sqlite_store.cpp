@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 7> MIGRATIONS{
+constexpr std::array<const char*, 8> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -135,6 +135,18 @@ DROP INDEX readings_by_point_time;
 CREATE UNIQUE INDEX readings_by_point_time ON readings (enterprise, site, point, ts_ms);
 )sql",
     // ---- end of 7 ------------------------------------------------------------------------
+    // ---- 8: what each gateway has been told is stored (down/ack) --------------------------
+    // stored_upto: every batch with seq <= it is stored or gone for good (older than a
+    // batch's `oldest`). Kept with the batches, in their transaction, so an acknowledgement
+    // is never ahead of the disk.
+    R"sql(
+CREATE TABLE deliveries (
+  enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
+  stored_upto INTEGER NOT NULL,
+  PRIMARY KEY (enterprise, site, gateway)
+) WITHOUT ROWID;
+)sql",
+    // ---- end of 8 ------------------------------------------------------------------------
 };
 
 class Statement {
@@ -220,7 +232,10 @@ SqliteStore::SqliteStore(const std::filesystem::path& file) : file_(file) {
   sqlite3_busy_timeout(db_, 5000);
   try {
     exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=NORMAL");
+    // FULL: a commit is on the disk (the WAL synced) before it returns, so what is
+    // acknowledged (a batch, a person's action) survives a power cut; NORMAL syncs only at
+    // checkpoints. Ingest commits a turn of messages at once, so this costs one sync a turn.
+    exec("PRAGMA synchronous=FULL");
     exec("PRAGMA foreign_keys=ON");
     migrate();
   } catch (...) {
@@ -313,6 +328,86 @@ void SqliteStore::migrate() {
   }
 }
 
+int SqliteStore::synchronous() {
+  Statement s(db_, "PRAGMA synchronous");
+  s.step();
+  return static_cast<int>(s.integer(0));
+}
+
+void SqliteStore::begin() { exec(turn_open_ ? "SAVEPOINT one" : "BEGIN IMMEDIATE"); }
+
+void SqliteStore::commit() { exec(turn_open_ ? "RELEASE one" : "COMMIT"); }
+
+void SqliteStore::rollback() noexcept {
+  if (turn_open_) {
+    sqlite3_exec(db_, "ROLLBACK TO one", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, "RELEASE one", nullptr, nullptr, nullptr);
+  } else {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void SqliteStore::begin_turn() {
+  if (turn_open_) throw std::logic_error("begin_turn: a turn is already open");
+  exec("BEGIN IMMEDIATE");
+  turn_open_ = true;
+}
+
+void SqliteStore::commit_turn() {
+  if (!turn_open_) throw std::logic_error("commit_turn: no turn is open");
+  turn_open_ = false;
+  // Some errors (a full disk, an I/O error) roll the whole transaction back by themselves;
+  // what ran after them then committed on its own, and the turn is not whole.
+  if (sqlite3_get_autocommit(db_) != 0) {
+    throw std::runtime_error(file_.string() + ": the turn's transaction was rolled back by an earlier error");
+  }
+  try {
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void SqliteStore::rollback_turn() noexcept {
+  if (!turn_open_) return;
+  turn_open_ = false;
+  if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+std::uint64_t SqliteStore::advance_delivery(const wire::GatewayAddress& gw, std::uint64_t oldest, std::uint64_t seq) {
+  begin();
+  try {
+    std::uint64_t upto = 0;
+    {
+      Statement s(db_, "SELECT stored_upto FROM deliveries WHERE enterprise=?1 AND site=?2 AND gateway=?3");
+      s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway);
+      // First contact (or a database from before acknowledgements): nothing before this
+      // batch is known to be owed.
+      upto = s.step() ? static_cast<std::uint64_t>(s.integer(0)) : (seq == 0 ? 0 : seq - 1);
+    }
+    if (oldest != 0 && oldest - 1 > upto) upto = oldest - 1;  // the rest before it is gone for good
+    Statement next(db_, "SELECT 1 FROM batches WHERE enterprise=?1 AND site=?2 AND gateway=?3 AND seq=?4");
+    for (;;) {
+      next.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway).bind(4, static_cast<std::int64_t>(upto + 1));
+      const bool stored = next.step();
+      next.reset();
+      if (!stored) break;
+      ++upto;
+    }
+    Statement w(db_,
+                "INSERT INTO deliveries (enterprise, site, gateway, stored_upto) VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT (enterprise, site, gateway) DO UPDATE SET stored_upto=excluded.stored_upto");
+    w.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway).bind(4, static_cast<std::int64_t>(upto));
+    w.run();
+    commit();
+    return upto;
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
 bool SqliteStore::has_batch(const wire::GatewayAddress& gw, std::uint64_t seq) {
   Statement s(db_, "SELECT 1 FROM batches WHERE enterprise=?1 AND site=?2 AND gateway=?3 AND seq=?4");
   s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway).bind(4, static_cast<std::int64_t>(seq));
@@ -321,7 +416,7 @@ bool SqliteStore::has_batch(const wire::GatewayAddress& gw, std::uint64_t seq) {
 
 void SqliteStore::ingest(const IngestRecord& rec) {
   const auto& b = *rec.batch;
-  exec("BEGIN IMMEDIATE");
+  begin();
   try {
     Statement batch(db_,
                     "INSERT INTO batches (enterprise, site, gateway, seq, boot, backfill, readings, received_ms) "
@@ -403,9 +498,9 @@ void SqliteStore::ingest(const IngestRecord& rec) {
     } else if (rec.ends_backfill) {
       end_backfill(rec.gateway);
     }
-    exec("COMMIT");
+    commit();
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    rollback();
     throw;
   }
 }
@@ -427,12 +522,12 @@ void SqliteStore::write_alarms(const std::vector<AlarmRecord>& changes) {
 
 void SqliteStore::record_alarms(const std::vector<AlarmRecord>& changes) {
   if (changes.empty()) return;
-  exec("BEGIN IMMEDIATE");
+  begin();
   try {
     write_alarms(changes);
-    exec("COMMIT");
+    commit();
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    rollback();
     throw;
   }
 }
@@ -518,7 +613,7 @@ PruneResult SqliteStore::prune(std::int64_t now_ms, std::int64_t raw_keep_ms, st
     Statement all(db_, "SELECT enterprise, site, point FROM latest");
     while (all.step()) points.push_back({all.text(0), all.text(1), all.text(2)});
   }
-  exec("BEGIN IMMEDIATE");
+  begin();
   try {
     // Valid values only: a bad reading has no value to summarise. An hour cut by the
     // cutoff is summarised in parts, merged into one row.
@@ -546,9 +641,9 @@ PruneResult SqliteStore::prune(std::int64_t now_ms, std::int64_t raw_keep_ms, st
     drop_hourly.bind(1, now_ms - hourly_keep_ms);
     drop_hourly.run();
     r.hours_deleted = sqlite3_changes(db_);
-    exec("COMMIT");
+    commit();
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    rollback();
     throw;
   }
   return r;
@@ -624,12 +719,12 @@ std::int64_t SqliteStore::last_alarm_id() {
 }
 
 void SqliteStore::record_alarm_action(const AlarmRecord& now, const AlarmEvent& event) {
-  exec("BEGIN IMMEDIATE");
+  begin();
   try {
     write_alarm(now, event);
-    exec("COMMIT");
+    commit();
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    rollback();
     throw;
   }
 }

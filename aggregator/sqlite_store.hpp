@@ -1,5 +1,6 @@
 #pragma once
-// Store on SQLite: WAL, one transaction per batch, versioned schema migrations.
+// Store on SQLite: WAL, synchronous=FULL, one transaction per batch or per turn of batches
+// (begin_turn), versioned schema migrations.
 // Readings are appended in arrival order, once per point and measurement time (a unique
 // point-and-time index: the same reading in another batch is not stored again); the latest
 // value per point is kept apart for live status (design.md "History at scale").
@@ -45,6 +46,13 @@ class SqliteStore final : public Store {
   std::vector<HourlySummary> hourly(const PointKey& point) override;
   std::vector<BackfillMark> backfill_marks() override;
   void end_backfill(const wire::GatewayAddress& gateway) override;
+  void begin_turn() override;
+  void commit_turn() override;
+  void rollback_turn() noexcept override;
+  std::uint64_t advance_delivery(const wire::GatewayAddress& gateway, std::uint64_t oldest, std::uint64_t seq) override;
+
+  /// PRAGMA synchronous of the store's connection (2: FULL).
+  int synchronous();
 
   /// The schema version this build writes.
   static int schema_version();
@@ -52,6 +60,10 @@ class SqliteStore final : public Store {
  private:
   void exec(const char* sql);
   void migrate();
+  /// A transaction of one operation: its own, or a savepoint inside an open turn.
+  void begin();
+  void commit();
+  void rollback() noexcept;
   /// The alarm's row and one audit event, inside the caller's transaction.
   void write_alarm(const AlarmRecord& alarm, const AlarmEvent& event);
   void write_alarms(const std::vector<AlarmRecord>& changes);
@@ -59,6 +71,7 @@ class SqliteStore final : public Store {
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;
+  bool turn_open_ = false;
 };
 
 }  // namespace lookout::aggregator

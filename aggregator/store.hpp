@@ -229,6 +229,20 @@ class Store {
   /// A gateway's backfill ended by silence: its marks go.
   virtual void end_backfill(const wire::GatewayAddress& gateway) = 0;
   virtual std::vector<HourlySummary> hourly(const PointKey& point) = 0;
+
+  // Turns (issue #10): several operations in one transaction, one sync to disk for all.
+  /// From here to commit_turn(), every operation is part of one transaction (each on its
+  /// own savepoint: one that throws is undone alone).
+  virtual void begin_turn() = 0;
+  /// On disk when it returns; throws (and nothing of the turn is kept) when it cannot be.
+  virtual void commit_turn() = 0;
+  virtual void rollback_turn() noexcept = 0;
+
+  /// Delivery (docs/protocol.md "Acknowledgements"): after a gateway's batch `seq` (stored
+  /// now or before) whose sender keeps nothing older than `oldest` (0: not said), the
+  /// highest seq up to which every batch of the gateway is stored or gone for good.
+  virtual std::uint64_t advance_delivery(const wire::GatewayAddress& gateway, std::uint64_t oldest,
+                                         std::uint64_t seq) = 0;
 };
 
 }  // namespace lookout::aggregator

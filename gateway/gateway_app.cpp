@@ -20,48 +20,30 @@
 namespace lookout::gateway {
 namespace {
 
-// Batches handed to the uplink and not yet acknowledged, at most.
+// Batches handed to the uplink and not yet acknowledged by the broker, at most; also how
+// many are sent again after the aggregator's silence (docs/protocol.md "Acknowledgements").
 constexpr std::size_t SEND_WINDOW = 64;
+// [ms] How long sent batches wait for the aggregator's acknowledgement before the oldest
+// SEND_WINDOW of them are sent again, doubling while it stays silent. The aggregator answers
+// within one turn of receiving a batch (milliseconds); draining a backlog of 20,000 batches
+// after an outage takes it some seconds, and batches sent meanwhile wait behind it.
+constexpr std::int64_t ACK_TIMEOUT_MS = 15'000;
+constexpr std::int64_t MAX_ACK_TIMEOUT_MS = 240'000;
 // [ms] a bus thread that has not gone round its loop for this long is hung: longer than
 // any transaction (timeout x retries) and than its 1 s sleeps.
 constexpr std::int64_t MAX_BUS_SILENCE_MS = 70000;
 // Edge events kept for the uplink while it is down, at most; the oldest go first.
 constexpr std::size_t MAX_QUEUED_EVENTS = 1000;
-constexpr const char* EDGE_STATE_FILE = "edge_state.json";
-
-/// Latched interlocks as kept on disk, so a restart of the gateway does not release a power cut.
-std::vector<std::string> load_latched(const std::filesystem::path& dir) {
-  std::ifstream in(dir / EDGE_STATE_FILE);
-  if (!in) return {};
-  const auto j = nlohmann::json::parse(in, nullptr, false);
-  std::vector<std::string> out;
-  if (j.is_discarded() || !j.is_object() || !j.contains("latched") || !j["latched"].is_array()) {
-    log::error("gateway", (dir / EDGE_STATE_FILE).string() + ": unreadable; latched interlocks are not restored");
-    return out;
-  }
-  for (const auto& n : j["latched"]) {
-    if (n.is_string()) out.push_back(n.get<std::string>());
-  }
-  return out;
-}
-
-/// Written beside, synced, then renamed over: a power cut leaves the old file or the new one.
-void save_latched(const std::filesystem::path& dir, const std::vector<std::string>& names) {
-  const auto file = dir / EDGE_STATE_FILE;
-  const auto tmp = file.string() + ".new";
-  const std::string text = nlohmann::json{{"latched", names}}.dump() + "\n";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  ok = ok && ::rename(tmp.c_str(), file.c_str()) == 0;
-  if (!ok) log::error("gateway", file.string() + ": cannot keep the latched interlocks: " + std::strerror(errno));
-}
 
 }  // namespace
 
 GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int watchdog_timeout_s)
     : site_(std::move(site)),
       outbox_(site_.data_dir, site_.outbox_max_readings),
+      feed_([this](const std::vector<wire::Reading>& r, std::int64_t created_ms,
+                   const std::vector<KeptState>& k) { outbox_.append(r, created_ms, k); },
+            [this](const std::vector<KeptState>& k) { outbox_.keep(k); }, site_.held_max_readings),
+      latched_keeper_(site_.data_dir),
       started_ms_(clock_.monotonic_ms()),
       watchdog_(watchdog_device, watchdog_timeout_s),
       edge_(site_.interlocks, site_.warnings) {
@@ -70,9 +52,23 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
                                          status_topic, wire::encode(status(false)), [this] { status_due_ = true; },
                                          wire::down_topic(site_.address, "#"), [this](std::string topic, std::string payload) {
                                            const auto slash = topic.rfind('/');
+                                           std::string kind = topic.substr(slash + 1);
                                            std::lock_guard<std::mutex> g(pending_mutex_);
-                                           requests_.emplace_back(topic.substr(slash + 1), std::move(payload));
+                                           if (kind != "ack") {
+                                             requests_.emplace_back(std::move(kind), std::move(payload));
+                                             return;
+                                           }
+                                           auto ack = wire::decode_ack(payload);
+                                           if (auto* a = std::get_if<wire::DeliveryAck>(&ack)) {
+                                             if (!ack_in_ || a->stored >= ack_in_->stored) ack_in_ = *a;
+                                           } else {
+                                             log::warn("gateway", "ignored a message on down/ack: " + std::get<wire::DecodeError>(ack).reason);
+                                           }
                                          });
+  // What is in the outbox is what the aggregator has not acknowledged.
+  const std::uint64_t oldest = outbox_.oldest_seq();
+  acked_upto_ = oldest != 0 ? oldest - 1 : outbox_.last_seq();
+  sent_upto_ = acked_upto_;
   const auto kept = outbox_.kept_states();  // XJ-GN1's last epoch: a solution is sent once, also across restarts
   for (const auto& b : site_.buses) {
     workers_.push_back(std::make_unique<BusWorker>(
@@ -84,7 +80,7 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
         kept));
   }
   std::lock_guard<std::mutex> g(edge_mutex_);
-  latched_ = load_latched(site_.data_dir);
+  latched_ = latched_keeper_.load();
   edge_.restore_latched(latched_);
   for (const auto& name : edge_.latched()) {
     log::warn("gateway", "interlock " + name + " was latched before the restart: it stays tripped until reset");
@@ -104,8 +100,8 @@ void GatewayApp::apply_edge() {
   }
   auto latched = edge_.latched();
   if (latched != latched_) {
-    save_latched(site_.data_dir, latched);
-    latched_ = std::move(latched);
+    latched_ = latched;
+    latched_keeper_.keep(std::move(latched));  // written on the keeper's thread, after the coils went
   }
 }
 
@@ -142,8 +138,8 @@ void GatewayApp::on_readings(std::vector<wire::Reading> readings) {
     std::lock_guard<std::mutex> g(edge_mutex_);
     auto events = edge_.on_readings(readings);
     if (!events.empty()) {
+      apply_edge();  // the coils first: nothing before them may wait on the log or a disk
       queue_events(std::move(events));
-      apply_edge();
     }
   }
   std::lock_guard<std::mutex> g(pending_mutex_);
@@ -157,11 +153,12 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
   s.firmware = FIRMWARE_VERSION;
   s.boot = outbox_.boot();
   s.uptime_s = (clock_.monotonic_ms() - started_ms_) / 1000;
-  s.ts_ms = clock_.utc_ms();
   s.site_hash = site_.hash;
   s.outbox_batches = outbox_.depth_batches();
   s.outbox_readings = outbox_.depth_readings();
   s.dropped_readings = outbox_.dropped_readings();
+  s.storage = feed_.status();
+  s.storage.latched_saved = latched_keeper_.saved();
   for (const auto& w : workers_) {
     auto& bus = s.buses[w->name()];
     for (const auto& r : w->report()) {
@@ -187,6 +184,9 @@ wire::GatewayStatus GatewayApp::status(bool online) const {
       bus.write_errors += d.write_errors;
     }
   }
+  // After the counters: every poll they count was stamped by then (a poll is counted and
+  // stamped under its bus's lock), so none of the readings they count is later than ts.
+  s.ts_ms = clock_.utc_ms();
   std::lock_guard<std::mutex> g(edge_mutex_);
   s.interlocks = edge_.interlock_states();
   return s;
@@ -210,11 +210,9 @@ void GatewayApp::flush_pending() {
   }
   // Into the outbox first: from here on a reading survives kill -9 and power cuts. What
   // devices keep goes in the same transaction, so it is never on disk without its readings.
-  if (!readings.empty()) {
-    outbox_.append(readings, clock_.utc_ms(), kept);
-  } else {
-    outbox_.keep(kept);
-  }
+  // An outbox that cannot take them (a full disk) leaves them held in memory: a fault
+  // reported in the status, never a stop.
+  feed_.put(std::move(readings), std::move(kept), clock_.utc_ms());
 }
 
 void GatewayApp::tick() {
@@ -234,13 +232,18 @@ void GatewayApp::tick() {
     return;
   }
   if (uplink_->connections() != seen_connections_) {
-    // A new connection: whatever was in flight may be lost; resend from the oldest.
+    // A new connection: whatever was in flight may be lost, and so may what the broker held
+    // (a crash): everything the aggregator has not acknowledged goes again, oldest first.
     seen_connections_ = uplink_->connections();
     connected_since_ms_ = clock_.utc_ms();
     inflight_.clear();
-    sent_upto_ = 0;
+    resend_until_ = 0;
+    sent_upto_ = acked_upto_;
+    ack_progress_ms_ = now;
+    ack_timeout_ms_ = ACK_TIMEOUT_MS;
     status_due_ = true;
   }
+  take_acknowledgement(now);
   handle_requests();
   publish_events();
   if (status_due_ || now >= next_status_ms_) publish_status();
@@ -330,32 +333,89 @@ bool GatewayApp::apply_site_file(const std::string& text, std::vector<std::strin
   return true;
 }
 
-void GatewayApp::send_from_outbox() {
-  // Acknowledged in order: remove the acknowledged prefix from the outbox.
-  std::uint64_t acked = 0;
-  while (!inflight_.empty() && MqttUplink::delivered(inflight_.front().second)) {
-    acked = inflight_.front().first;
-    inflight_.pop_front();
+void GatewayApp::take_acknowledgement(std::int64_t now_ms) {
+  std::optional<wire::DeliveryAck> ack;
+  {
+    std::lock_guard<std::mutex> g(pending_mutex_);
+    ack.swap(ack_in_);
   }
-  if (acked != 0) outbox_.acknowledge(acked);
+  if (ack) {
+    if (ack->stored > acked_upto_) {
+      outbox_.acknowledge(ack->stored);  // stored at the aggregator: these may go
+      acked_upto_ = ack->stored;
+      ack_progress_ms_ = now_ms;
+      ack_timeout_ms_ = ACK_TIMEOUT_MS;
+    }
+    sent_upto_ = std::max(sent_upto_, acked_upto_);
+    if (ack->resend_from && *ack->resend_from <= sent_upto_) {
+      // The aggregator has later batches than this one: it was lost on the way.
+      log::warn("gateway", "the aggregator asks for batches from " + std::to_string(*ack->resend_from) + " again");
+      resend_until_ = std::max(resend_until_, sent_upto_);
+      sent_upto_ = std::max(*ack->resend_from - 1, acked_upto_);
+      inflight_.clear();
+      ack_progress_ms_ = now_ms;
+    }
+  }
+  if (sent_upto_ > acked_upto_ && now_ms - ack_progress_ms_ >= ack_timeout_ms_) {
+    // Sent, taken by the broker, and never acknowledged: lost between the broker and the
+    // aggregator's disk (an aggregator killed, a broker that crashed), or the aggregator is
+    // away. The oldest window goes again beside the new batches, which keep flowing.
+    log::warn("gateway", "no acknowledgement from the aggregator for " + std::to_string(ack_timeout_ms_ / 1000) +
+                             " s; sending the oldest batches again");
+    resend_oldest_ = true;
+    resend_until_ = 0;  // a hole being filled when it fell silent: new batches go on meanwhile
+    ack_progress_ms_ = now_ms;
+    ack_timeout_ms_ = std::min(ack_timeout_ms_ * 2, MAX_ACK_TIMEOUT_MS);
+  }
+}
+
+void GatewayApp::send_from_outbox() {
+  // The broker's acknowledgements pace the sending; the batches stay in the outbox until
+  // the aggregator's (take_acknowledgement).
+  while (!inflight_.empty() && MqttUplink::delivered(inflight_.front().second)) inflight_.pop_front();
   for (const auto& [seq, ticket] : inflight_) {
     if (MqttUplink::failed(ticket)) {
-      log::warn("gateway", "batch " + std::to_string(seq) + " was not acknowledged; sending again");
+      log::warn("gateway", "batch " + std::to_string(seq) + " was not taken by the broker; sending again");
+      std::uint64_t first = inflight_.front().first;
+      for (const auto& f : inflight_) first = std::min(first, f.first);
+      sent_upto_ = first - 1;
       inflight_.clear();
-      sent_upto_ = acked;
       break;
     }
   }
   const std::string topic = wire::up_topic(site_.address, "readings");
+  const auto send = [&](const OutboxBatch& b, std::uint64_t oldest) {
+    const bool backfill = b.created_ms < connected_since_ms_;  // made before this connection
+    auto ticket = uplink_->send(topic, wire::encode_readings_batch(site_.address.gateway, b.seq, b.boot, backfill,
+                                                                   b.readings_json, oldest));
+    if (!ticket) return false;
+    inflight_.emplace_back(b.seq, std::move(ticket));
+    return true;
+  };
+  if (resend_oldest_) {
+    resend_oldest_ = false;
+    const std::uint64_t oldest = outbox_.oldest_seq();
+    for (const auto& b : outbox_.pending(acked_upto_, SEND_WINDOW)) {
+      if (b.seq > sent_upto_ || !send(b, oldest)) break;
+    }
+  }
   while (inflight_.size() < SEND_WINDOW) {
-    const auto batches = outbox_.pending(sent_upto_, SEND_WINDOW - inflight_.size());
+    std::size_t room = SEND_WINDOW - inflight_.size();
+    if (sent_upto_ < resend_until_) {
+      // Sending again what went before: one window beyond what the aggregator has, so
+      // that a hole is filled without sending a whole backlog twice.
+      const std::uint64_t cap = std::min(resend_until_, acked_upto_ + SEND_WINDOW);
+      if (sent_upto_ >= cap) return;
+      room = std::min<std::size_t>(room, cap - sent_upto_);
+    } else {
+      resend_until_ = 0;
+    }
+    const auto batches = outbox_.pending(sent_upto_, room);
     if (batches.empty()) return;
+    const std::uint64_t oldest = outbox_.oldest_seq();  // what the aggregator may still ask for
+    if (sent_upto_ <= acked_upto_) ack_progress_ms_ = clock_.monotonic_ms();  // nothing was waiting: the wait starts now
     for (const auto& b : batches) {
-      const bool backfill = b.created_ms < connected_since_ms_;  // made before this connection
-      auto ticket = uplink_->send(topic, wire::encode_readings_batch(site_.address.gateway, b.seq, b.boot, backfill,
-                                                                     b.readings_json));
-      if (!ticket) return;
-      inflight_.emplace_back(b.seq, std::move(ticket));
+      if (!send(b, oldest)) return;
       sent_upto_ = b.seq;
     }
   }

@@ -7,14 +7,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "firmware/edge/edge_safety.hpp"
 #include "firmware/wire/messages.hpp"
 #include "gateway/board_config.hpp"
 #include "gateway/bus_worker.hpp"
+#include "gateway/latched_keeper.hpp"
 #include "gateway/mqtt_uplink.hpp"
 #include "gateway/outbox.hpp"
+#include "gateway/outbox_feed.hpp"
 #include "gateway/site_config.hpp"
 #include "gateway/watchdog.hpp"
 
@@ -38,14 +41,17 @@ class GatewayApp {
 
  private:
   void on_readings(std::vector<wire::Reading> readings);
-  /// Hands the edge's decisions to the buses and keeps latched interlocks on disk; with edge_mutex_ held.
+  /// Hands the edge's decisions to the buses, then the latched interlocks to latched_keeper_
+  /// (which writes them on its own thread); with edge_mutex_ held. Never waits on a disk.
   void apply_edge();
   /// With edge_mutex_ held: logs the events and queues them for up/events.
   void queue_events(std::vector<firmware::edge::EdgeEvent> events);
   void publish_events();
   void tick();
-  /// Moves polled readings into the outbox.
+  /// Moves polled readings into the outbox, or holds them in memory while it cannot take them.
   void flush_pending();
+  /// Acts on the aggregator's latest acknowledgement, and on its silence.
+  void take_acknowledgement(std::int64_t now_ms);
   void send_from_outbox();
   void handle_requests();
   void answer(std::string_view event, const std::string& id, const std::vector<std::string>& errors);
@@ -56,6 +62,8 @@ class GatewayApp {
   SiteConfig site_;
   SystemClock clock_;
   Outbox outbox_;
+  OutboxFeed feed_;  ///< the way into outbox_
+  LatchedKeeper latched_keeper_;
   std::int64_t started_ms_ = 0;
   Watchdog watchdog_;
   std::unique_ptr<MqttUplink> uplink_;
@@ -69,15 +77,24 @@ class GatewayApp {
   mutable std::mutex edge_mutex_;  ///< guards edge_, events_, latched_
   firmware::edge::EdgeSafety edge_;
   std::deque<firmware::edge::EdgeEvent> events_;  ///< waiting for the uplink
-  std::vector<std::string> latched_;              ///< as last written to disk
+  std::vector<std::string> latched_;              ///< as last handed to latched_keeper_
 
   std::mutex pending_mutex_;
   std::vector<wire::Reading> pending_;  ///< polled, not yet in the outbox
   std::map<std::string, KeptState> pending_kept_;  ///< by device: kept after readings in pending_ or earlier
 
-  /// Handed to the uplink in this connection, oldest first, not yet acknowledged.
+  /// Handed to the uplink in this connection, oldest first, not yet acknowledged by the broker.
   std::deque<std::pair<std::uint64_t, MqttUplink::Ticket>> inflight_;
   std::uint64_t sent_upto_ = 0;         ///< highest seq handed over in this connection
+  /// The aggregator's latest down/ack, not yet acted on; guarded by pending_mutex_.
+  std::optional<wire::DeliveryAck> ack_in_;
+  std::uint64_t acked_upto_ = 0;        ///< every batch up to it is stored at the aggregator
+  std::int64_t ack_progress_ms_ = 0;    ///< [monotonic ms] when the aggregator last acknowledged more, or sending began
+  std::int64_t ack_timeout_ms_ = 0;     ///< current wait for it before sending again (backs off)
+  /// Sending again what was sent before, after the aggregator asked (resend_from), up to
+  /// this seq: paced by its acknowledgements, SEND_WINDOW beyond them; 0: not resending.
+  std::uint64_t resend_until_ = 0;
+  bool resend_oldest_ = false;  ///< the aggregator was silent too long: the oldest window goes again
   std::uint64_t seen_connections_ = 0;
   std::int64_t connected_since_ms_ = 0; ///< [ms UTC] batches made before it are backfill
   std::atomic<bool> status_due_{true};

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <stdexcept>
 
 #include "firmware/wire/messages.hpp"
@@ -27,13 +29,16 @@ CREATE TABLE IF NOT EXISTS kept_state (
 ) WITHOUT ROWID;
 )sql";
 
+/// The error of the last call on `db`, with its codes.
+OutboxError error_of(sqlite3* db, const std::string& what) {
+  return OutboxError(what + sqlite3_errmsg(db), sqlite3_extended_errcode(db), sqlite3_system_errno(db));
+}
+
 /// A prepared statement, finalized on scope exit.
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(std::string("outbox: ") + sqlite3_errmsg(db));
-    }
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) throw error_of(db, "outbox: ");
   }
   ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
@@ -43,7 +48,7 @@ class Stmt {
     const int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("outbox: ") + sqlite3_errmsg(db_));
+    throw error_of(db_, "outbox: ");
   }
 
  private:
@@ -53,32 +58,62 @@ class Stmt {
 
 }  // namespace
 
+bool OutboxError::disk_full() const {
+  return (sqlite_code_ & 0xff) == SQLITE_FULL || sys_errno_ == ENOSPC || sys_errno_ == EDQUOT;
+}
+
 Outbox::Outbox(const std::filesystem::path& data_dir, std::size_t max_readings)
     : file_(data_dir / "outbox.sqlite"), max_readings_(max_readings) {
+  try {
+    open();
+  } catch (const OutboxError& e) {
+    open_error_ = e.what();  // the first write tries again
+  }
+}
+
+void Outbox::open() {
+  if (db_ != nullptr) return;
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) throw std::runtime_error(data_dir.string() + ": cannot create the data directory: " + ec.message());
+  std::filesystem::create_directories(file_.parent_path(), ec);
+  if (ec) {
+    throw OutboxError(file_.parent_path().string() + ": cannot create the data directory: " + ec.message(),
+                      SQLITE_CANTOPEN, ec.value());
+  }
   if (sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    OutboxError e(file_.string() + ": cannot open the outbox: " + why,
+                  db_ ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM, db_ ? sqlite3_system_errno(db_) : 0);
     sqlite3_close(db_);
-    throw std::runtime_error(file_.string() + ": cannot open the outbox: " + why);
+    db_ = nullptr;
+    throw e;
   }
-  sqlite3_busy_timeout(db_, 5000);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  exec(SCHEMA);
-  exec("BEGIN IMMEDIATE");
-  boot_ = meta("boot") + 1;
-  set_meta("boot", boot_);
-  exec("COMMIT");
-  last_seq_ = meta("seq");
-  dropped_ = meta("dropped");
-  Stmt depth(db_, "SELECT COUNT(*), COALESCE(SUM(readings), 0), COALESCE(MAX(seq), 0) FROM outbox");
-  depth.step();
-  depth_batches_ = static_cast<std::size_t>(sqlite3_column_int64(depth.get(), 0));
-  depth_readings_ = static_cast<std::size_t>(sqlite3_column_int64(depth.get(), 1));
-  // The sequence never goes back: not behind anything still stored either.
-  last_seq_ = std::max<std::uint64_t>(last_seq_, static_cast<std::uint64_t>(sqlite3_column_int64(depth.get(), 2)));
+  try {
+    sqlite3_busy_timeout(db_, 5000);
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec(SCHEMA);
+    exec("BEGIN IMMEDIATE");
+    const auto boot = meta("boot") + 1;
+    set_meta("boot", boot);
+    exec("COMMIT");
+    const auto seq = meta("seq");
+    const auto dropped = meta("dropped");
+    Stmt depth(db_, "SELECT COUNT(*), COALESCE(SUM(readings), 0), COALESCE(MAX(seq), 0) FROM outbox");
+    depth.step();
+    depth_batches_ = static_cast<std::size_t>(sqlite3_column_int64(depth.get(), 0));
+    depth_readings_ = static_cast<std::size_t>(sqlite3_column_int64(depth.get(), 1));
+    // The sequence never goes back: not behind anything still stored either.
+    last_seq_ = std::max<std::uint64_t>(seq, static_cast<std::uint64_t>(sqlite3_column_int64(depth.get(), 2)));
+    dropped_ = dropped;
+    boot_ = boot;
+  } catch (...) {
+    sqlite3_close(db_);  // rolls back; the next try opens it afresh
+    db_ = nullptr;
+    depth_batches_ = 0;
+    depth_readings_ = 0;
+    throw;
+  }
+  open_error_.clear();
 }
 
 Outbox::~Outbox() { sqlite3_close(db_); }
@@ -88,7 +123,7 @@ void Outbox::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     const std::string why = err ? err : "unknown error";
     sqlite3_free(err);
-    throw std::runtime_error(file_.string() + ": " + why);
+    throw OutboxError(file_.string() + ": " + why, sqlite3_extended_errcode(db_), sqlite3_system_errno(db_));
   }
 }
 
@@ -107,9 +142,15 @@ void Outbox::set_meta(const char* key, std::uint64_t value) {
 
 std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::int64_t created_ms,
                             const std::vector<KeptState>& kept) {
+  open();
   const std::string payload = wire::encode_readings_array(readings);
+  // What a failed transaction must not leave changed (trim() counts as it goes).
+  const auto depth_batches = depth_batches_;
+  const auto depth_readings = depth_readings_;
+  const auto dropped = dropped_;
   exec("BEGIN IMMEDIATE");
   try {
+    delete_acknowledged();
     const std::uint64_t seq = last_seq_ + 1;
     Stmt s(db_, "INSERT INTO outbox (seq, boot, created_ms, readings, payload) VALUES (?1, ?2, ?3, ?4, ?5)");
     sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(seq));
@@ -125,9 +166,13 @@ std::uint64_t Outbox::append(const std::vector<wire::Reading>& readings, std::in
     trim();
     exec("COMMIT");
     last_seq_ = seq;
+    acked_undeleted_ = false;
     return seq;
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    depth_batches_ = depth_batches;
+    depth_readings_ = depth_readings;
+    dropped_ = dropped;
     throw;
   }
 }
@@ -150,6 +195,7 @@ void Outbox::write_kept(const std::vector<KeptState>& kept) {
 
 void Outbox::keep(const std::vector<KeptState>& kept) {
   if (kept.empty()) return;
+  open();
   exec("BEGIN IMMEDIATE");
   try {
     write_kept(kept);
@@ -161,6 +207,7 @@ void Outbox::keep(const std::vector<KeptState>& kept) {
 }
 
 std::vector<KeptState> Outbox::kept_states() {
+  if (db_ == nullptr) return {};
   Stmt s(db_, "SELECT device, model, name, value FROM kept_state ORDER BY device, name");
   std::vector<KeptState> out;
   while (s.step()) {
@@ -195,8 +242,9 @@ void Outbox::trim() {
 }
 
 std::vector<OutboxBatch> Outbox::pending(std::uint64_t after, std::size_t limit) {
+  if (db_ == nullptr) return {};
   Stmt s(db_, "SELECT seq, boot, created_ms, readings, payload FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-  sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(after));
+  sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(std::max(after, acked_)));
   sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(limit));
   std::vector<OutboxBatch> out;
   while (s.step()) {
@@ -212,23 +260,41 @@ std::vector<OutboxBatch> Outbox::pending(std::uint64_t after, std::size_t limit)
 }
 
 void Outbox::acknowledge(std::uint64_t seq) {
-  exec("BEGIN IMMEDIATE");
+  if (seq <= acked_ || db_ == nullptr) return;
+  Stmt n(db_, "SELECT COUNT(*), COALESCE(SUM(readings), 0) FROM outbox WHERE seq > ?1 AND seq <= ?2");
+  sqlite3_bind_int64(n.get(), 1, static_cast<sqlite3_int64>(acked_));
+  sqlite3_bind_int64(n.get(), 2, static_cast<sqlite3_int64>(seq));
+  n.step();
+  const auto batches = static_cast<std::size_t>(sqlite3_column_int64(n.get(), 0));
+  const auto readings = static_cast<std::size_t>(sqlite3_column_int64(n.get(), 1));
+  acked_ = seq;
+  depth_batches_ -= batches;
+  depth_readings_ -= readings;
+  acked_undeleted_ = true;
   try {
-    Stmt n(db_, "SELECT COUNT(*), COALESCE(SUM(readings), 0) FROM outbox WHERE seq <= ?1");
-    sqlite3_bind_int64(n.get(), 1, static_cast<sqlite3_int64>(seq));
-    n.step();
-    const auto batches = static_cast<std::size_t>(sqlite3_column_int64(n.get(), 0));
-    const auto readings = static_cast<std::size_t>(sqlite3_column_int64(n.get(), 1));
-    Stmt del(db_, "DELETE FROM outbox WHERE seq <= ?1");
-    sqlite3_bind_int64(del.get(), 1, static_cast<sqlite3_int64>(seq));
-    del.step();
+    exec("BEGIN IMMEDIATE");
+    delete_acknowledged();
     exec("COMMIT");
-    depth_batches_ -= batches;
-    depth_readings_ -= readings;
-  } catch (...) {
+    acked_undeleted_ = false;
+  } catch (const OutboxError&) {
+    // No room to delete (a full disk): they are forgotten all the same, deleted later.
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
   }
+}
+
+void Outbox::delete_acknowledged() {
+  if (!acked_undeleted_) return;
+  Stmt del(db_, "DELETE FROM outbox WHERE seq <= ?1");
+  sqlite3_bind_int64(del.get(), 1, static_cast<sqlite3_int64>(acked_));
+  del.step();
+}
+
+std::uint64_t Outbox::oldest_seq() {
+  if (db_ == nullptr) return 0;
+  Stmt s(db_, "SELECT COALESCE(MIN(seq), 0) FROM outbox WHERE seq > ?1");  // not what is acknowledged
+  sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(acked_));
+  s.step();
+  return static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
 }
 
 }  // namespace lookout::gateway

@@ -1,6 +1,8 @@
 #pragma once
 // The durable outbox: every batch of readings is written here before it is sent, and
-// removed only when the broker has acknowledged it (at least once, in order). It also
+// removed only when the aggregator has said it is stored (down/ack: docs/protocol.md
+// "Acknowledgements"), not when the broker has it: a broker forgets what it holds in memory
+// when it crashes. It also
 // keeps the boot count and the last sequence number, so the sequence never goes back,
 // not even across reboots, and what devices' profiles keep across restarts (KeptState),
 // written in the transaction of the batch that carried their readings. SQLite in WAL mode,
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,23 @@
 struct sqlite3;
 
 namespace lookout::gateway {
+
+/// What the outbox could not do, with SQLite's (extended) result code and the system's errno
+/// behind it: a full disk (SQLITE_FULL, ENOSPC, EDQUOT) or another failing write or read.
+class OutboxError : public std::runtime_error {
+ public:
+  OutboxError(const std::string& what, int sqlite_code, int sys_errno)
+      : std::runtime_error(what), sqlite_code_(sqlite_code), sys_errno_(sys_errno) {}
+  int sqlite_code() const { return sqlite_code_; }
+  int sys_errno() const { return sys_errno_; }
+  /// No room on its file system: SQLITE_FULL, or a write that failed with ENOSPC or EDQUOT
+  /// (SQLite reports EDQUOT as SQLITE_IOERR_WRITE).
+  bool disk_full() const;
+
+ private:
+  int sqlite_code_;
+  int sys_errno_;
+};
 
 struct OutboxBatch {
   std::uint64_t seq = 0;
@@ -31,7 +51,11 @@ struct OutboxBatch {
 class Outbox {
  public:
   /// Opens (creating) data_dir/outbox.sqlite and counts this boot. `max_readings` bounds
-  /// it: when full, the oldest batches go first and are counted as dropped.
+  /// it: when full, the oldest batches go first and are counted as dropped. A disk that
+  /// refuses (full, failing, missing) does not stop the gateway's start: the outbox is then
+  /// closed (open_error() says why; boot() and last_seq() are 0, pending() and
+  /// kept_states() have nothing), and every append() or keep() tries to open it first,
+  /// throwing OutboxError while it cannot.
   Outbox(const std::filesystem::path& data_dir, std::size_t max_readings);
   ~Outbox();
   Outbox(const Outbox&) = delete;
@@ -47,9 +71,16 @@ class Outbox {
   std::vector<KeptState> kept_states();
   /// Up to `limit` unacknowledged batches with seq > after, oldest first.
   std::vector<OutboxBatch> pending(std::uint64_t after, std::size_t limit);
-  /// The broker has every batch up to and including `seq`.
+  /// The aggregator has stored every batch up to and including `seq`: they go. On a disk
+  /// that cannot take the deletion (a full one needs room in the WAL for it) they are
+  /// forgotten at once all the same (pending() and the depth skip them) and deleted with
+  /// the next write that succeeds; a restart before then sends them again (at least once).
   void acknowledge(std::uint64_t seq);
+  /// The oldest batch kept; 0 when empty.
+  std::uint64_t oldest_seq();
 
+  /// Why the outbox could not be opened yet; empty once it is open.
+  const std::string& open_error() const { return open_error_; }
   std::uint64_t boot() const { return boot_; }
   std::uint64_t last_seq() const { return last_seq_; }
   std::size_t depth_batches() const { return depth_batches_; }
@@ -58,19 +89,26 @@ class Outbox {
   std::uint64_t dropped_readings() const { return dropped_; }
 
  private:
+  /// Opens the file and counts this boot, if not done yet; throws OutboxError when it cannot.
+  void open();
   void exec(const std::string& sql);
   std::uint64_t meta(const char* key);
   void set_meta(const char* key, std::uint64_t value);
   void trim();
+  /// Inside the caller's transaction: deletes what acknowledge() could not.
+  void delete_acknowledged();
   /// Inside the caller's transaction.
   void write_kept(const std::vector<KeptState>& kept);
 
   std::filesystem::path file_;
-  sqlite3* db_ = nullptr;
+  sqlite3* db_ = nullptr;  ///< null while it could not be opened
+  std::string open_error_;
   std::size_t max_readings_;
   std::uint64_t boot_ = 0;
   std::uint64_t last_seq_ = 0;
   std::uint64_t dropped_ = 0;
+  std::uint64_t acked_ = 0;           ///< every batch up to it is acknowledged (deleted or not yet)
+  bool acked_undeleted_ = false;      ///< some acknowledged batches are still in the file
   std::size_t depth_batches_ = 0;
   std::size_t depth_readings_ = 0;
 };

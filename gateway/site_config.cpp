@@ -41,7 +41,7 @@ void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& s
   const toml::table* gw = c.table(root, "", "gateway", true);
   if (gw == nullptr) return;
   c.only_keys(*gw, "gateway", {"id", "enterprise", "site", "data_dir", "publish_interval_ms", "status_interval_s",
-                         "outbox_max_readings"});
+                         "outbox_max_readings", "held_max_readings"});
   const auto name = [&](std::string_view key, std::string& out) {
     if (auto v = c.string(*gw, "gateway", key, true)) {
       if (wire::is_valid_name(*v)) {
@@ -66,6 +66,9 @@ void read_gateway(config::TomlChecker& c, const toml::table& root, SiteConfig& s
   }
   if (auto v = c.integer(*gw, "gateway", "outbox_max_readings", false, 100, 100000000)) {
     site.outbox_max_readings = static_cast<std::size_t>(*v);
+  }
+  if (auto v = c.integer(*gw, "gateway", "held_max_readings", false, 100, 1000000)) {
+    site.held_max_readings = static_cast<std::size_t>(*v);
   }
   if (auto v = c.integer(*gw, "gateway", "status_interval_s", false, 1, 3600)) {
     site.status_interval_s = static_cast<int>(*v);

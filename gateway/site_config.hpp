@@ -55,6 +55,9 @@ struct SiteConfig {
   int publish_interval_ms = 500;
   int status_interval_s = 30;
   std::size_t outbox_max_readings = 1000000;  ///< when full, the oldest readings go first
+  /// Readings held in memory while the outbox cannot take them (a full disk), at most: about
+  /// 200 bytes each, so 20 MB by default, an hour of a site polling 30 points a second.
+  std::size_t held_max_readings = 100000;
   MqttSettings mqtt;
   std::vector<BusConfig> buses;
   std::vector<firmware::edge::InterlockSpec> interlocks;  ///< [[interlock]]: coils driven at the edge

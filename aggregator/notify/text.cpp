@@ -58,6 +58,7 @@ std::string kind_suffix(std::string_view kind, Language lang) {
   if (kind == "derived") return "";
   if (kind == "comm_loss") return zh ? " 通信中断" : " communication loss";
   if (kind == "sensor_fault") return zh ? " 传感器故障" : " sensor fault";
+  if (kind == "system_fault") return zh ? " 系统故障" : " system fault";
   return " " + std::string(kind);
 }
 
@@ -94,7 +95,7 @@ std::string_view level_name(wire::Level l, Language lang) {
 
 std::string quantity_name(std::string_view quantity, Language lang) {
   if (lang != Language::zh) return std::string(quantity);
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 17> ZH_NAMES{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 18> ZH_NAMES{{
       {"methane", "甲烷"},
       {"co", "一氧化碳"},
       {"h2s", "硫化氢"},
@@ -112,6 +113,7 @@ std::string quantity_name(std::string_view quantity, Language lang) {
       {"crack_opening", "裂缝开度"},
       {"seepage_flow", "渗流量"},
       {"temperature", "温度"},
+      {"gateway_storage", "网关存储"},
   }};
   for (const auto& [k, v] : ZH_NAMES) {
     if (k == quantity) return std::string(v);

@@ -6,7 +6,7 @@
 namespace lookout::aggregator {
 namespace {
 
-constexpr std::array<std::pair<RuleKind, std::string_view>, 7> NAMES{{
+constexpr std::array<std::pair<RuleKind, std::string_view>, 8> NAMES{{
     {RuleKind::threshold, "threshold"},
     {RuleKind::rate, "rate"},
     {RuleKind::tangent_angle, "tangent_angle"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<RuleKind, std::string_view>, 7> NAMES{{
     {RuleKind::derived, "derived"},
     {RuleKind::comm_loss, "comm_loss"},
     {RuleKind::sensor_fault, "sensor_fault"},
+    {RuleKind::system_fault, "system_fault"},
 }};
 
 }  // namespace

@@ -15,6 +15,7 @@ enum class RuleKind {
   derived,        ///< a quantity computed from points and the installation record
   comm_loss,      ///< no reading for too long, or the gateway's last will
   sensor_fault,   ///< the device reports its sensing element or loop failed
+  system_fault,   ///< the monitoring system's own equipment: a gateway whose outbox cannot take readings
 };
 std::string_view to_string(RuleKind k);
 std::optional<RuleKind> rule_kind_from_string(std::string_view s);

@@ -197,9 +197,10 @@ std::string encode_readings_array(const std::vector<Reading>& readings) {
 }
 
 std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq, std::uint64_t boot, bool backfill,
-                                  std::string_view readings_array) {
+                                  std::string_view readings_array, std::uint64_t oldest) {
   json head{{"v", PROTOCOL_VERSION}, {"gateway", gateway}, {"seq", seq}, {"boot", boot}};
   if (backfill) head["backfill"] = true;
+  if (oldest != 0) head["oldest"] = oldest;
   std::string out = head.dump();
   out.pop_back();  // the closing brace: the readings array goes in before it
   out += ",\"readings\":";
@@ -209,7 +210,26 @@ std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq,
 }
 
 std::string encode(const ReadingsBatch& m) {
-  return encode_readings_batch(m.gateway, m.seq, m.boot, m.backfill, encode_readings_array(m.readings));
+  return encode_readings_batch(m.gateway, m.seq, m.boot, m.backfill, encode_readings_array(m.readings),
+                               m.oldest.value_or(0));
+}
+
+std::string encode(const DeliveryAck& m) {
+  json j{{"v", PROTOCOL_VERSION}, {"stored", m.stored}};
+  if (m.resend_from) j["resend_from"] = *m.resend_from;
+  return j.dump();
+}
+
+Decoded<DeliveryAck> decode_ack(std::string_view payload) {
+  return guarded<DeliveryAck>(payload, [](const json& j) {
+    DeliveryAck m;
+    m.stored = uint_field(j, "", "stored");
+    if (j.contains("resend_from")) {
+      m.resend_from = uint_field(j, "", "resend_from");
+      if (*m.resend_from <= m.stored) throw Invalid{"resend_from: " + std::to_string(*m.resend_from) + " is not after stored " + std::to_string(m.stored)};
+    }
+    return m;
+  });
 }
 
 Decoded<ReadingsBatch> decode_readings(std::string_view payload) {
@@ -221,6 +241,10 @@ Decoded<ReadingsBatch> decode_readings(std::string_view payload) {
     if (const auto it = j.find("backfill"); it != j.end()) {
       if (!it->is_boolean()) throw Invalid{"backfill: expected true or false"};
       m.backfill = it->get<bool>();
+    }
+    if (j.contains("oldest")) {
+      m.oldest = uint_field(j, "", "oldest");
+      if (*m.oldest > m.seq) throw Invalid{"oldest: " + std::to_string(*m.oldest) + " is after seq " + std::to_string(m.seq)};
     }
     const json& readings = field(j, "", "readings");
     if (!readings.is_array()) throw Invalid{"readings: expected an array"};
@@ -246,6 +270,14 @@ std::string encode(const GatewayStatus& m) {
     j["ts"] = m.ts_ms;
     j["site_hash"] = m.site_hash;
     j["outbox"] = {{"batches", m.outbox_batches}, {"readings", m.outbox_readings}, {"dropped", m.dropped_readings}};
+    json storage{{"fault", m.storage.fault},       {"held", m.storage.held},
+                 {"held_max", m.storage.held_max}, {"dropped", m.storage.dropped},
+                 {"latched_saved", m.storage.latched_saved}};
+    if (m.storage.faulty()) {
+      storage["error"] = log::escape(m.storage.error, MAX_TEXT_BYTES - 32);  // room for the cut's note
+      storage["since"] = m.storage.since_ms;
+    }
+    j["storage"] = storage;
     json devices = json::object();
     for (const auto& [name, c] : m.devices) {
       devices[name] = {{"state", c.state},           {"polls", c.polls},
@@ -285,6 +317,21 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
       m.outbox_batches = uint_field(*it, "outbox.", "batches");
       m.outbox_readings = uint_field(*it, "outbox.", "readings");
       m.dropped_readings = uint_field(*it, "outbox.", "dropped");
+    }
+    if (const auto it = j.find("storage"); it != j.end()) {
+      if (!it->is_object()) throw Invalid{"storage: expected an object"};
+      m.storage.fault = name_field(*it, "storage.", "fault", "fault word");
+      m.storage.held = uint_field(*it, "storage.", "held");
+      m.storage.held_max = uint_field(*it, "storage.", "held_max");
+      m.storage.dropped = uint_field(*it, "storage.", "dropped");
+      if (const auto saved = it->find("latched_saved"); saved != it->end()) {
+        if (!saved->is_boolean()) throw Invalid{"storage.latched_saved: expected true or false"};
+        m.storage.latched_saved = saved->get<bool>();
+      }
+      if (m.storage.faulty()) {
+        m.storage.error = string_field(*it, "storage.", "error", true);
+        m.storage.since_ms = ts_field(*it, "storage.", "since");
+      }
     }
     if (const auto it = j.find("devices"); it != j.end() && it->is_object()) {
       for (const auto& [name, d] : it->items()) {

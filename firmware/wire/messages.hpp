@@ -22,6 +22,18 @@ struct ReadingsBatch {
   std::uint64_t boot = 0;    ///< the gateway's boot count when it sent this
   bool backfill = false;     ///< sent late, after a loss of contact
   std::vector<Reading> readings;
+  /// The oldest seq the gateway still keeps: every batch before it that the aggregator has
+  /// not stored is gone for good (dropped from a full outbox). Absent from older gateways.
+  std::optional<std::uint64_t> oldest = std::nullopt;
+};
+
+/// `.../down/ack`, from the aggregator: what it has durably stored of the gateway's batches.
+struct DeliveryAck {
+  /// Every batch with seq <= stored is on the aggregator's disk (or gone for good: older
+  /// than a batch's `oldest`); the gateway may forget them.
+  std::uint64_t stored = 0;
+  /// Set when the aggregator holds later batches than `stored` + 1: send again from here.
+  std::optional<std::uint64_t> resend_from;
 };
 
 /// Per-device counters in a gateway status message.
@@ -50,6 +62,21 @@ struct BusCounters {
   std::uint64_t write_errors = 0;
 };
 
+/// A gateway's storage in its status: whether its outbox takes what is polled, and what
+/// waits in memory meanwhile (docs/config.md "Storage faults").
+struct StorageStatus {
+  /// "none"; "disk_full": no room in data_dir (SQLITE_FULL, ENOSPC, EDQUOT); "write_failed":
+  /// another error of the outbox. Other words may come from later gateways: any but "none" is a fault.
+  std::string fault = "none";
+  std::string error;            ///< what the outbox said, while faulty (at most 256 bytes)
+  std::int64_t since_ms = 0;    ///< [ms UTC] when the fault began; 0 without one
+  std::uint64_t held = 0;       ///< readings held in memory, waiting for the outbox
+  std::uint64_t held_max = 0;   ///< the bound of held readings; beyond it the oldest are dropped
+  std::uint64_t dropped = 0;    ///< held readings dropped at the bound since the gateway started
+  bool latched_saved = true;    ///< data_dir/edge_state.json holds the latched interlocks as they are
+  bool faulty() const { return fault != "none"; }
+};
+
 /// `.../up/status`, retained. The broker's last will publishes it with online = false.
 struct GatewayStatus {
   std::string gateway;
@@ -59,9 +86,10 @@ struct GatewayStatus {
   std::int64_t uptime_s = 0;
   std::int64_t ts_ms = 0;
   std::string site_hash;
-  std::uint64_t outbox_batches = 0;    ///< batches waiting for the broker's acknowledgement
+  std::uint64_t outbox_batches = 0;    ///< batches waiting for the aggregator's acknowledgement
   std::uint64_t outbox_readings = 0;   ///< readings in them
   std::uint64_t dropped_readings = 0;  ///< dropped because the outbox was full (ever)
+  StorageStatus storage;               ///< absent from older gateways: read as no fault
   std::map<std::string, DeviceCounters> devices;
   std::map<std::string, BusCounters> buses;
   /// Per edge interlock: "idle", "tripped" or "awaiting_reset" (latched, value restored).
@@ -105,14 +133,17 @@ std::string encode(const ReadingsBatch& m);
 /// The "readings" array alone, for an outbox that keeps readings apart from their envelope.
 std::string encode_readings_array(const std::vector<Reading>& readings);
 /// A readings batch around an array made by encode_readings_array.
+/// `oldest`: the oldest seq the gateway keeps (ReadingsBatch::oldest), 0 for none.
 std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq, std::uint64_t boot, bool backfill,
-                                  std::string_view readings_array);
+                                  std::string_view readings_array, std::uint64_t oldest = 0);
 std::string encode(const GatewayStatus& m);
 std::string encode(const AlarmMessage& m);
+std::string encode(const DeliveryAck& m);
 
 Decoded<ReadingsBatch> decode_readings(std::string_view payload);
 Decoded<GatewayStatus> decode_status(std::string_view payload);
 Decoded<AlarmMessage> decode_alarm(std::string_view payload);
+Decoded<DeliveryAck> decode_ack(std::string_view payload);
 
 /// Point ids are "{device}.{channel}", each part [A-Za-z0-9_-]{1,64}.
 bool is_valid_point_id(std::string_view id);

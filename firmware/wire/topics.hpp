@@ -17,7 +17,7 @@ struct GatewayAddress {
 
 /// lookout/v1/{enterprise}/{site}/{gateway}/up/{kind}, kind: readings | status | events
 std::string up_topic(const GatewayAddress& gw, std::string_view kind);
-/// lookout/v1/{enterprise}/{site}/{gateway}/down/{kind}, kind: config | command
+/// lookout/v1/{enterprise}/{site}/{gateway}/down/{kind}, kind: config | command | ack
 std::string down_topic(const GatewayAddress& gw, std::string_view kind);
 /// lookout/v1/{enterprise}/{site}/alarms/{point}
 std::string alarm_topic(std::string_view enterprise, std::string_view site, std::string_view point);

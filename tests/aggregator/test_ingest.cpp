@@ -439,6 +439,52 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(r.reason.find("does not match") != std::string::npos);
   }
 
+  TEST_CASE("a gateway whose outbox cannot take readings raises one system fault - its next good status clears it") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    ingest.handle(TOPIC, readings(1, {{"ch4-1.ch4", "methane", 0.1, "%CH4", T0}}), T0);
+    const auto status = [](const std::string& storage) {
+      return R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":1,"uptime_s":5,"ts":1764100000000,)"
+             R"("site_hash":"x","storage":)" + storage + "}";
+    };
+    const std::string ok = R"({"fault":"none","held":0,"held_max":100000,"dropped":0,"latched_saved":true})";
+    const std::string full = R"({"fault":"disk_full","held":412,"held_max":100000,"dropped":0,"latched_saved":false,)"
+                             R"("error":"outbox.sqlite: database or disk is full","since":1764100000000})";
+    // GIVEN a gateway whose storage is fine: nothing
+    CHECK(ingest.handle(STATUS, status(ok), T0 + 1).alarms.empty());
+    // WHEN its status says the disk is full THEN a yellow system fault of the gateway, once
+    auto r = ingest.handle(STATUS, status(full), T0 + 2);
+    REQUIRE(r.alarms.size() == 1);
+    CHECK(r.alarms[0].kind == "system_fault");
+    CHECK(r.alarms[0].point == "gw-1.storage");
+    CHECK(r.alarms[0].quantity == "gateway_storage");
+    CHECK(r.alarms[0].level == Level::yellow);
+    CHECK(r.alarms[0].rule == "gateway.disk_full");
+    CHECK(r.alarms[0].state == "active_unacknowledged");
+    CHECK(r.alarms[0].id > 0);
+    CHECK(ingest.handle(STATUS, status(full), T0 + 3).alarms.empty());  // the same fault: no change
+    // AND it is no process alarm: the site's level stays normal
+    CHECK(ingest.site_level("xj-mine", "mine-1") == Level::normal);
+    // AND a last will leaves it as it is; it survives a restart
+    CHECK(ingest.handle(STATUS, R"({"v":1,"gateway":"gw-1","online":false})", T0 + 4).alarms.size() == 1);  // comm_loss
+    Ingest again(cfg, store);
+    int faults = 0;
+    for (const auto& a : again.current_alarms()) faults += a.kind == "system_fault" && a.level == Level::yellow;
+    CHECK(faults == 1);
+    // WHEN its next status has no fault THEN it returns to normal, unacknowledged
+    r = again.handle(STATUS, status(ok), T0 + 5);
+    bool cleared = false;
+    for (const auto& a : r.alarms) {
+      if (a.kind != "system_fault") continue;
+      cleared = a.level == Level::normal && a.state == "returned_unacknowledged";
+    }
+    CHECK(cleared);
+    // AND a status of an older gateway, without storage, is no fault either
+    CHECK(again.handle(STATUS, R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":1,"uptime_s":5,"ts":1764100000000,"site_hash":"x"})", T0 + 6).alarms.empty());
+  }
+
   TEST_CASE("live status is told which points a rule judges and which are derived") {
     TempDir dir;
     auto cfg = config_for(dir);

@@ -256,6 +256,7 @@ PRAGMA user_version = 1;
       const char* v6 = R"sql(
 DROP INDEX readings_by_point_time;
 CREATE INDEX readings_by_point_time ON readings (enterprise, site, point, ts_ms);
+DROP TABLE deliveries;
 INSERT INTO readings VALUES ('xj-mine', 'mine-1', 'gn-1.horizontal', 'displacement_horizontal', 5.0, 'mm',
   1764100800000, 'good', 'ok', 'normal', 'gw-1', 1, 10);
 INSERT INTO readings VALUES ('xj-mine', 'mine-1', 'gn-1.horizontal', 'displacement_horizontal', 5.0, 'mm',
@@ -278,5 +279,58 @@ PRAGMA user_version = 6;
                          "'readings_by_point_time' AND sql LIKE 'CREATE UNIQUE INDEX%'") == 1);
     store_batch(store, 3, {displacement(5.0, 1'764'100'800'000)});
     CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 2);
+  }
+
+  TEST_CASE("the delivery mark runs over stored batches only and over what the gateway no longer keeps") {
+    TempDir dir;
+    SqliteStore store(dir.path() / "agg.sqlite");
+    const auto batch = [&](std::uint64_t seq) { store_batch(store, seq, {displacement(1.0, 1'764'100'000'000 + static_cast<std::int64_t>(seq))}); };
+    // GIVEN batches 1, 2 and 4 stored: 3 lost on its way
+    batch(1);
+    CHECK(store.advance_delivery(GW, 0, 1) == 1);
+    batch(2);
+    CHECK(store.advance_delivery(GW, 0, 2) == 2);
+    batch(4);
+    // THEN the mark stops before the hole
+    CHECK(store.advance_delivery(GW, 0, 4) == 2);
+    // AND runs over it once 3 comes again
+    batch(3);
+    CHECK(store.advance_delivery(GW, 0, 3) == 4);
+    // WHEN the gateway dropped 5 and 6 from its full outbox (its oldest is 7)
+    batch(7);
+    CHECK(store.advance_delivery(GW, 0, 7) == 4);
+    CHECK(store.advance_delivery(GW, 7, 7) == 7);
+    // AND another gateway starts from its own first batch
+    const lookout::wire::GatewayAddress other{"xj-mine", "mine-1", "gw-2"};
+    CHECK(store.advance_delivery(other, 0, 40) == 39);
+  }
+
+  TEST_CASE("a turn is one transaction: nothing of it is kept when it is rolled back and all when committed") {
+    TempDir dir;
+    const auto db = dir.path() / "agg.sqlite";
+    SqliteStore store(db);
+    store.begin_turn();
+    store_batch(store, 1, {displacement(1.0, 1'764'100'000'000)});
+    CHECK(store.advance_delivery(GW, 0, 1) == 1);
+    // another connection does not see it before the commit
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM batches") == 0);
+    store.rollback_turn();
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM batches") == 0);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM deliveries") == 0);
+    store.begin_turn();
+    store_batch(store, 1, {displacement(1.0, 1'764'100'000'000)});
+    store_batch(store, 2, {displacement(2.0, 1'764'100'001'000)});
+    // an operation that fails inside the turn is undone alone (its savepoint)
+    CHECK_THROWS(store_batch(store, 2, {displacement(3.0, 1'764'100'002'000)}));
+    store.commit_turn();
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM batches") == 2);
+    CHECK(count_rows(db, "SELECT COUNT(*) FROM readings") == 2);
+    CHECK_THROWS_AS(store.commit_turn(), std::logic_error);
+  }
+
+  TEST_CASE("commits are synced before they return: synchronous is FULL on the store's connection") {
+    TempDir dir;
+    SqliteStore store(dir.path() / "agg.sqlite");
+    CHECK(store.synchronous() == 2);  // SQLite's FULL; NORMAL (1) syncs only at checkpoints
   }
 }

@@ -5,8 +5,10 @@
 #include "firmware/wire/messages.hpp"
 #include "gateway/outbox.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/small_disk.hpp"
 
 using namespace lookout::gateway;
+using lookout::test::SmallDisk;
 using lookout::test::TempDir;
 using lookout::wire::DeviceStatus;
 using lookout::wire::Quality;
@@ -122,5 +124,81 @@ TEST_SUITE("gateway.outbox") {
     CHECK(box.last_seq() == 30);
     Outbox again(dir.path() , 100);  // the count is kept
     CHECK(again.dropped_readings() == 200);
+  }
+
+  TEST_CASE("on a full disk an append throws disk_full and changes nothing - the next after space frees gets the next seq") {
+    TempDir dir;
+    SmallDisk disk(dir / "disk", 4 << 20);
+    Outbox box(disk.path(), 1000);
+    REQUIRE(box.append(readings(2), 1) == 1);
+    // GIVEN a disk with no room left for the outbox's write-ahead log to grow
+    disk.fill();
+    // WHEN a batch comes THEN the outbox says the disk is full, and counts nothing
+    bool full = false;
+    try {
+      box.append(readings(3), 2);
+    } catch (const OutboxError& e) {
+      full = e.disk_full();
+    }
+    CHECK(full);
+    CHECK(box.last_seq() == 1);
+    CHECK(box.depth_batches() == 1);
+    CHECK(box.depth_readings() == 2);
+    CHECK(box.pending(0, 10).size() == 1);
+    // WHEN room comes back THEN the next batch takes the next number: none skipped, none reused
+    disk.free();
+    CHECK(box.append(readings(3), 3) == 2);
+    CHECK(box.depth_readings() == 5);
+  }
+
+  TEST_CASE("an outbox its disk cannot open at start does not stop the start - the first write that can opens it") {
+    TempDir dir;
+    SmallDisk disk(dir / "disk", 4 << 20);
+    { Outbox box(disk.path(), 1000); box.append(readings(2), 1); }  // boot 1, seq 1; closed cleanly
+    disk.fill();
+    // WHEN the gateway starts on the full disk THEN the outbox says why it is closed, and has nothing
+    Outbox box(disk.path(), 1000);
+    CHECK_FALSE(box.open_error().empty());
+    CHECK(box.boot() == 0);
+    CHECK(box.pending(0, 10).empty());
+    CHECK(box.kept_states().empty());
+    box.acknowledge(5);  // nothing to acknowledge: no harm
+    bool full = false;
+    try {
+      box.append(readings(1), 2);
+    } catch (const OutboxError& e) {
+      full = e.disk_full();
+      MESSAGE("on a full disk: " << std::string(e.what()) << " (SQLite " << e.sqlite_code() << ", errno " << e.sys_errno() << ")");
+    }
+    CHECK(full);
+    // WHEN room comes back THEN the next write opens it: this boot counted, the sequence goes on
+    disk.free();
+    CHECK(box.append(readings(1), 3) == 2);
+    CHECK(box.open_error().empty());
+    CHECK(box.boot() == 2);
+    CHECK(box.pending(0, 10).size() == 2);
+  }
+
+  TEST_CASE("an acknowledgement a full disk cannot delete is forgotten at once - and deleted with the next write") {
+    TempDir dir;
+    SmallDisk disk(dir / "disk", 4 << 20);
+    {
+      Outbox box(disk.path(), 1000);
+      for (int i = 0; i < 3; ++i) box.append(readings(2), i);
+      disk.fill();
+      // WHEN batches 1 and 2 are acknowledged on the full disk THEN it returns, and they are gone
+      // from what is sent and counted
+      box.acknowledge(2);
+      CHECK(box.depth_batches() == 1);
+      CHECK(box.depth_readings() == 2);
+      REQUIRE(box.pending(0, 10).size() == 1);
+      CHECK(box.pending(0, 10).at(0).seq == 3);
+      // AND once a write succeeds they are deleted for good
+      disk.free();
+      CHECK(box.append(readings(1), 9) == 4);
+    }
+    Outbox again(disk.path(), 1000);
+    CHECK(again.depth_batches() == 2);
+    CHECK(again.pending(0, 10).at(0).seq == 3);
   }
 }

@@ -18,6 +18,8 @@ class Broker {
   int port() const { return port_; }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void stop() { process_->stop(); }
+  /// SIGKILL: what it holds in memory and has not saved is gone (a crash).
+  void kill() { process_->kill_hard(); }
   /// Starts again on the same port.
   void restart();
   /// Starts it after stop(), on the same port and with the same store.

@@ -19,7 +19,7 @@ int port_in(const std::string& line) {
 }
 
 Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_toml) : options(opts) {
-  broker = std::make_unique<Broker>(dir);
+  broker = std::make_unique<Broker>(dir, "", options.broker_config);
 
   sim = std::make_unique<Process>(
       std::vector<std::string>{bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--device",

@@ -27,6 +27,7 @@ struct DeploymentOptions {
   int poll_ms = 250;              ///< of every simulated device
   int publish_interval_ms = 100;  ///< of the gateway
   std::string http_toml = "";     ///< more keys of the aggregator's [http] table
+  std::string broker_config = ""; ///< more mosquitto.conf lines (Broker's extra_config)
   std::filesystem::path gateway_data_dir = "";  ///< the gateway's data_dir; empty: DIR/gateway-data
   std::filesystem::path database = "";          ///< the aggregator's database; empty: DIR/lookout.db
 };

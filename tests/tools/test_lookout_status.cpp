@@ -104,8 +104,9 @@ TEST_SUITE("lookout.status") {
     // AND the gateway is online, last seen moments ago
     const auto gateways = table(r.out, "Gateways");
     REQUIRE(gateways.size() == 2);
-    CHECK(gateways[0] == std::vector<std::string>{"enterprise", "site", "gateway", "state", "last_seen", "age"});
-    CHECK(gateways[1].size() == 6);
+    CHECK(gateways[0] == std::vector<std::string>{"enterprise", "site", "gateway", "state", "last_seen", "age", "fault"});
+    CHECK(gateways[1].size() == 7);
+    CHECK(gateways[1].back() == "-");
     CHECK(std::vector<std::string>(gateways[1].begin(), gateways[1].begin() + 4) ==
           std::vector<std::string>{"xj-mine", "mine-1", "gw-1", "online"});
 
@@ -220,7 +221,7 @@ TEST_SUITE("lookout.status") {
         r.out, std::regex(R"(xj-mine +mine-1 +\(site\) +no_contact +out of contact: gateway gw-1 offline since )"
                           R"(\d\d:\d\d:\d\d \((\d+s|\d+m\d\ds) ago\))")));
     CHECK(!std::regex_search(r.out, std::regex(R"(\(site\) +normal)")));
-    CHECK(std::regex_search(r.out, std::regex(R"(xj-mine +mine-1 +gw-1 +offline +\d\d:\d\d:\d\d +(\d+s|\d+m\d\ds) *\n)")));
+    CHECK(std::regex_search(r.out, std::regex(R"(xj-mine +mine-1 +gw-1 +offline +\d\d:\d\d:\d\d +(\d+s|\d+m\d\ds) +- *\n)")));
 
     // AND in Chinese with LANG=zh_CN.UTF-8, and by default (C.UTF-8)
     for (const std::string lang : {"zh_CN.UTF-8", "C.UTF-8"}) {

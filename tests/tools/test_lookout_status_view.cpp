@@ -50,7 +50,7 @@ TEST_SUITE("lookout.status_view") {
     CHECK(std::regex_search(
         out, std::regex(R"(zz-mining +dam-1 +\(site\) +no_contact +out of contact: gateway gw-1 offline since 13:58:25 \(1m35s ago\), 1 point lost contact\n)")));
     CHECK(out.find("(site)     normal") == std::string::npos);
-    CHECK(std::regex_search(out, std::regex(R"(\nGateways\n.*\nzz-mining +dam-1 +gw-1 +offline +13:58:25 +1m35s\n)")));
+    CHECK(std::regex_search(out, std::regex(R"(\nGateways\n.*\nzz-mining +dam-1 +gw-1 +offline +13:58:25 +1m35s +-\n)")));
 
     // WHEN the gateway is back and nothing is lost THEN the site is normal again, no note
     auto in = dam_out_of_contact(Lang::en);
@@ -59,6 +59,24 @@ TEST_SUITE("lookout.status_view") {
     const auto back = render_status(in);
     INFO(back);
     CHECK(std::regex_search(back, std::regex(R"(zz-mining +dam-1 +\(site\) +normal\n)")));
+  }
+
+  TEST_CASE("a gateway whose disk is full shows it - with the readings it holds and has dropped") {
+    auto in = dam_out_of_contact(Lang::en);
+    in.gateways["gateways"][0]["online"] = true;
+    in.gateways["gateways"][0]["status"] = json::parse(
+        R"({"v": 1, "gateway": "gw-1", "online": true, "storage": {"fault": "disk_full", "held": 412,
+            "held_max": 100000, "dropped": 3, "latched_saved": false, "error": "full", "since": 1796277500000}})");
+    auto out = render_status(in);
+    INFO(out);
+    CHECK(std::regex_search(out, std::regex(R"(\nGateways\n.*\nzz-mining +dam-1 +gw-1 +online +13:58:25 +1m35s +disk_full\(412_held,3_dropped\)\n)")));
+    in.lang = Lang::zh;
+    CHECK(render_status(in).find("磁盘已满（412条暂存，3条丢弃）") != std::string::npos);
+    // AND no fault: "-"
+    in.lang = Lang::en;
+    in.gateways["gateways"][0]["status"]["storage"] = json::parse(R"({"fault": "none", "held": 0, "held_max": 100000, "dropped": 3})");
+    out = render_status(in);
+    CHECK(std::regex_search(out, std::regex(R"(\nzz-mining +dam-1 +gw-1 +online +13:58:25 +1m35s +-\n)")));
   }
 
   TEST_CASE("a site that is orange and out of contact keeps its level and says it is out of contact") {

@@ -63,6 +63,9 @@ std::string word(Lang lang, const std::string& wire_word) {
       {"accumulation", "累计"},
       {"derived", "派生"},
       {"comm_loss", "通信中断"},
+      {"system_fault", "系统故障"},
+      {"disk_full", "磁盘已满"},
+      {"write_failed", "写入失败"},
   };
   const auto it = ZH.find(wire_word);
   return it == ZH.end() ? wire_word : std::string(it->second);
@@ -231,13 +234,25 @@ std::string render_status(const StatusInput& in) {
 
   out += say(lang, {"\nGateways\n", "\n网关\n"});
   TextTable gateways({say(lang, {"enterprise", "企业"}), say(lang, {"site", "站点"}), say(lang, {"gateway", "网关"}),
-                      say(lang, {"state", "状态"}), say(lang, {"last_seen", "最后通信"}), say(lang, {"age", "距今"})});
+                      say(lang, {"state", "状态"}), say(lang, {"last_seen", "最后通信"}), say(lang, {"age", "距今"}),
+                      say(lang, {"fault", "故障"})});
   for (const auto& g : list(in.gateways, "gateways")) {
     if (!shown(g)) continue;
     const std::int64_t seen = number(g, "last_seen");
+    // Its storage as its last status said (protocol.md "Gateway status"): readings held in
+    // memory while its outbox cannot take them.
+    std::string fault = "-";
+    if (const auto s = g.find("status"); s != g.end() && s->is_object()) {
+      const auto storage = s->find("storage");
+      if (storage != s->end() && storage->is_object() && text(*storage, "fault") != "" && text(*storage, "fault") != "none") {
+        fault = word(lang, text(*storage, "fault")) + say(lang, {"(", "（"}) +
+                std::to_string(number(*storage, "held")) + say(lang, {"_held,", "条暂存，"}) +
+                std::to_string(number(*storage, "dropped")) + say(lang, {"_dropped)", "条丢弃）"});
+      }
+    }
     gateways.add({text(g, "enterprise"), text(g, "site"), text(g, "gateway"),
                   flag(g, "online", false) ? say(lang, {"online", "在线"}) : say(lang, {"offline", "离线"}),
-                  clock_text(seen, now_ms, in.utc_offset_min), seen > 0 ? age_text(now_ms - seen, lang) : "-"});
+                  clock_text(seen, now_ms, in.utc_offset_min), seen > 0 ? age_text(now_ms - seen, lang) : "-", fault});
   }
   out += gateways.str();
 

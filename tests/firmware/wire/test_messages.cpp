@@ -88,6 +88,40 @@ TEST_SUITE("wire.messages") {
               .starts_with("readings[0].status: unknown device status"));
   }
 
+  TEST_CASE("a gateway's storage fault travels in its status - without it there is none") {
+    GatewayStatus s;
+    s.gateway = "gw-1";
+    s.online = true;
+    s.firmware = "0.1.0";
+    s.ts_ms = 1764100000000;
+    s.site_hash = "abc";
+    s.storage.held_max = 100000;
+    // no fault: "none", and neither error nor since on the wire
+    auto j = nlohmann::json::parse(encode(s));
+    CHECK(j["storage"] == nlohmann::json::parse(
+                              R"({"fault":"none","held":0,"held_max":100000,"dropped":0,"latched_saved":true})"));
+    s.storage = {"disk_full", std::string(1000, 'x'), 1764100000500, 412, 100000, 3, false};
+    const auto d = decode_status(encode(s));
+    REQUIRE(std::holds_alternative<GatewayStatus>(d));
+    const auto& got = std::get<GatewayStatus>(d).storage;
+    CHECK(got.faulty());
+    CHECK(got.fault == "disk_full");
+    CHECK(got.since_ms == 1764100000500);
+    CHECK(got.held == 412);
+    CHECK(got.dropped == 3);
+    CHECK_FALSE(got.latched_saved);
+    CHECK(got.error.starts_with("xxxx"));  // cut to fit a text field
+    CHECK(got.error.size() <= 256);
+    // an older gateway's status has none: no fault
+    const auto old = decode_status(R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":1,"uptime_s":5,"ts":1764100000000,"site_hash":"x"})");
+    REQUIRE(std::holds_alternative<GatewayStatus>(old));
+    CHECK_FALSE(std::get<GatewayStatus>(old).storage.faulty());
+    // a fault without its time is refused
+    CHECK(std::holds_alternative<DecodeError>(decode_status(
+        R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":1,"uptime_s":5,"ts":1764100000000,"site_hash":"x",)"
+        R"("storage":{"fault":"disk_full","held":1,"held_max":100,"dropped":0,"error":"e"}})")));
+  }
+
   TEST_CASE("status and alarm messages round-trip") {
     GatewayStatus s;
     s.gateway = "gw-1";
@@ -243,5 +277,46 @@ TEST_SUITE("wire.messages") {
     // AND one reading more is refused by count, not by size
     b.readings.push_back(b.readings.back());
     CHECK(reason_of(encode(b)) == "readings: 10001 readings, more than the limit of 10000");
+  }
+}
+
+TEST_SUITE("wire.delivery") {
+  TEST_CASE("an acknowledgement round-trips with and without a request to send again") {
+    using namespace lookout::wire;
+    const auto plain = decode_ack(encode(DeliveryAck{1042, std::nullopt}));
+    REQUIRE(std::holds_alternative<DeliveryAck>(plain));
+    CHECK(std::get<DeliveryAck>(plain).stored == 1042);
+    CHECK(!std::get<DeliveryAck>(plain).resend_from);
+    const auto ask = decode_ack(R"({"v":1,"stored":1042,"resend_from":1043})");
+    REQUIRE(std::holds_alternative<DeliveryAck>(ask));
+    CHECK(std::get<DeliveryAck>(ask).resend_from == 1043u);
+  }
+
+  TEST_CASE("an acknowledgement that makes no sense is refused naming the field") {
+    using namespace lookout::wire;
+    const auto check = [](const char* payload, const char* field) {
+      const auto d = decode_ack(payload);
+      REQUIRE(std::holds_alternative<DecodeError>(d));
+      CHECK_MESSAGE(std::get<DecodeError>(d).reason.starts_with(field), std::get<DecodeError>(d).reason);
+    };
+    check(R"({"v":1})", "stored");
+    check(R"({"v":1,"stored":-1})", "stored");
+    check(R"({"v":1,"stored":5,"resend_from":5})", "resend_from");
+    check(R"({"v":1,"stored":"5"})", "stored");
+  }
+
+  TEST_CASE("a batch says the oldest seq its gateway keeps - never after its own") {
+    using namespace lookout::wire;
+    const std::string readings =
+        R"([{"point":"ch4-1.ch4","quantity":"methane","value":0.5,"unit":"%CH4","ts":1764110611123,"quality":"good"}])";
+    const auto d = decode_readings(encode_readings_batch("gw-1", 9, 1, false, readings, 7));
+    REQUIRE(std::holds_alternative<ReadingsBatch>(d));
+    CHECK(std::get<ReadingsBatch>(d).oldest == 7u);
+    const auto none = decode_readings(encode_readings_batch("gw-1", 9, 1, false, readings));
+    REQUIRE(std::holds_alternative<ReadingsBatch>(none));
+    CHECK(!std::get<ReadingsBatch>(none).oldest);
+    const auto bad = decode_readings(encode_readings_batch("gw-1", 9, 1, false, readings, 10));
+    REQUIRE(std::holds_alternative<DecodeError>(bad));
+    CHECK(std::get<DecodeError>(bad).reason.starts_with("oldest"));
   }
 }
