@@ -309,7 +309,11 @@ Decoded<GatewayStatus> decode_status(std::string_view payload) {
     if (!m.online) return m;
     m.firmware = string_field(j, "", "firmware");
     m.boot = uint_field(j, "", "boot");
-    m.uptime_s = static_cast<std::int64_t>(uint_field(j, "", "uptime_s"));
+    const std::uint64_t uptime = uint_field(j, "", "uptime_s");
+    if (uptime > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      throw Invalid{"uptime_s: " + std::to_string(uptime) + " is more than 2^63-1 s"};
+    }
+    m.uptime_s = static_cast<std::int64_t>(uptime);
     m.ts_ms = ts_field(j, "", "ts");
     m.site_hash = string_field(j, "", "site_hash", true);
     if (const auto it = j.find("outbox"); it != j.end()) {
