@@ -225,6 +225,9 @@ TEST_SUITE("integration.http_api") {
     CHECK(http_request(d.http_port, "GET", "/healthz", "", "", "127.0.0.3").status != 429);
     const auto m = http_request(d.http_port, "GET", "/metrics", "", d.token, "127.0.0.4");
     CHECK(m.body.find("lookout_http_responses_total{code=\"429\"} 2") != std::string::npos);
+    // AND the database's figures: it takes writes, none refused
+    CHECK(m.body.find("\nlookout_store_ok 1\n") != std::string::npos);
+    CHECK(m.body.find("\nlookout_store_failures_total 0\n") != std::string::npos);
   }
 
   TEST_CASE("healthz says what is wrong: 503 naming the broker while it is away - 200 when it is back") {
