@@ -3,14 +3,9 @@
 #include <utility>  // before Asio (debian-notes.md)
 
 #include <boost/asio.hpp>
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "firmware/log.hpp"
 #include "firmware/config/toml_checker.hpp"
