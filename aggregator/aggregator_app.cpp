@@ -147,6 +147,7 @@ struct AggregatorApp::Impl {
   void turn_begin() {
     try {
       store.begin_turn();
+      turn_open = true;
     } catch (const std::exception& e) {
       // Each message then commits on its own: slower, as safe.
       log::error("ingest", std::string("cannot open a transaction for a turn: ") + e.what());
@@ -178,9 +179,8 @@ struct AggregatorApp::Impl {
     turn_alarms.clear();
     const bool stored = std::exchange(turn_stored, false);
     try {
-      store.commit_turn();
-    } catch (const std::logic_error&) {
-      // No turn was open (turn_begin failed): each message committed on its own.
+      // Without a turn (turn_begin failed) each message committed on its own.
+      if (std::exchange(turn_open, false)) store.commit_turn();
     } catch (const std::exception& e) {
       store_failed("a turn of messages was not stored (their gateways keep them and send them again)", e.what());
       acks.drop();
@@ -296,6 +296,7 @@ struct AggregatorApp::Impl {
   DeliveryAcks acks;                                  ///< of the turn under way
   std::vector<std::vector<wire::AlarmMessage>> turn_alarms;  ///< per message of the turn under way
   bool turn_stored = false;                           ///< a batch of the turn was accepted
+  bool turn_open = false;                             ///< the turn under way is one transaction
   IngestQueue inbox;  ///< before the MQTT link, which pushes into it until it is gone
   MqttLink mqtt;
   notify::Outbox outbox;  ///< before the notifier, which uses it until it is gone
