@@ -192,17 +192,23 @@ struct AggregatorApp::Impl {
                               " refused; stopped refusing after: " + *store_error);
       failures_said = store_failures;
       store_error.reset();
+      publish(ingest.own_storage(false, utc_ms()));
     }
     for (const auto& a : alarms) publish(a);
     for (const auto& [topic, payload] : acks.take(monotonic_ms())) mqtt.publish(topic, payload);
   }
 
-  /// A write the database refused (a full disk, an I/O error): said once when it starts
-  /// (and /healthz answers 503 until a write succeeds), counted every time.
+  /// A write the database refused (a full disk, an I/O error): said once when it starts,
+  /// with an alarm at every site (held in memory: published and notified, stored when the
+  /// database takes writes again), and /healthz answers 503 until a write succeeds;
+  /// counted every time.
   void store_failed(const std::string& what, const std::string& why) {
     ++store_failures;
-    if (!store_error) log::error("ingest", what + ": " + why);
+    const bool onset = !store_error;
     store_error = why;
+    if (!onset) return;
+    log::error("ingest", what + ": " + why);
+    publish(ingest.own_storage(true, utc_ms()));
   }
 
   std::string storage_metrics() const {
@@ -272,6 +278,13 @@ struct AggregatorApp::Impl {
 
   void tick() {
     mqtt.maintain(monotonic_ms());
+    // Noticed within a tick: a connection seen late only makes the clock judgement wait longer.
+    if (!mqtt.listener_connected()) {
+      listener_up_since = 0;
+    } else if (listener_up_since == 0) {
+      listener_up_since = utc_ms();
+    }
+    ingest.listener_up_since(listener_up_since);
     try {
       desk.expire(utc_ms());
     } catch (const std::exception& e) {
@@ -304,6 +317,7 @@ struct AggregatorApp::Impl {
   boost::asio::steady_timer timer{io};
   std::int64_t last_watch_ms = 0;
   std::int64_t last_prune_ms = 0;
+  std::int64_t listener_up_since = 0;  ///< [ms UTC] Ingest::listener_up_since()
   // For /healthz (readiness.hpp), on the io thread.
   std::optional<std::string> store_error;
   std::uint64_t store_failures = 0;  ///< writes of received messages refused, since start

@@ -17,8 +17,10 @@ bool is_process(RuleKind k) {
 }
 
 /// A gateway whose outbox cannot take readings keeps them only in memory, and sends none
-/// meanwhile: a loss of data in the making, at comm_loss's default level.
-constexpr Level STORAGE_FAULT_LEVEL = Level::yellow;
+/// meanwhile; an aggregator whose database refuses writes judges nothing; a gateway whose
+/// clock is far off puts its readings out of place in history: a loss of data (or of
+/// alarms) in the making, at comm_loss's default level.
+constexpr Level SYSTEM_FAULT_LEVEL = Level::yellow;
 
 }  // namespace
 
@@ -34,6 +36,7 @@ struct Ingest::Batch {
 Ingest::Ingest(const AggregatorConfig& config, Store& store) : config_(config), store_(store) { load(); }
 
 void Ingest::reload() {
+  const std::int64_t last_id = last_alarm_id_;
   alarms_.clear();
   points_.clear();
   derived_inputs_.clear();
@@ -41,6 +44,9 @@ void Ingest::reload() {
   max_seq_.clear();
   backfills_.clear();
   load();
+  // What never reached the database lives on in memory: own_storage's alarm, and its ids.
+  for (const auto& a : unstored_) alarms_[a.alarm_key()] = a;
+  last_alarm_id_ = std::max(last_alarm_id_, last_id);
 }
 
 void Ingest::load() {
@@ -91,6 +97,7 @@ Ingest::PointEntry& Ingest::point_entry(const PointKey& key, const std::string& 
                                         const std::string& gateway) {
   auto it = points_.find(key);
   if (it != points_.end() && it->second.quantity == quantity) {
+    if (it->second.gateway != gateway) it->second.state.last_seq = 0;  // another gateway numbers its own batches
     it->second.gateway = gateway;
     return it->second;
   }
@@ -263,6 +270,31 @@ void Ingest::judge_derived(Batch& batch, const PointKey& input, const wire::Read
   }
 }
 
+void Ingest::judge_clock(Batch& work, const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch,
+                         std::int64_t received_ms) {
+  if (batch.readings.empty()) return;
+  std::int64_t newest = batch.readings.front().ts_ms;
+  for (const auto& r : batch.readings) newest = std::max(newest, r.ts_ms);
+  const std::int64_t offset = newest - received_ms;
+  // Ahead is certain: nothing arrives before it is made. Behind is certain only for a live
+  // batch (made on this connection of its gateway, sent at once) while the listener has been
+  // up long enough that it cannot have waited in the broker for us.
+  const bool may_judge_behind = !batch.backfill && listener_up_since_ms_ > 0 &&
+                                received_ms - listener_up_since_ms_ >= CLOCK_TOLERANCE_MS;
+  Level level = Level::normal;
+  std::string rule = "gateway.clock";
+  if (offset > CLOCK_TOLERANCE_MS) {
+    level = SYSTEM_FAULT_LEVEL;
+    rule = "gateway.clock_ahead";
+  } else if (offset < -CLOCK_TOLERANCE_MS) {
+    if (!may_judge_behind) return;
+    level = SYSTEM_FAULT_LEVEL;
+    rule = "gateway.clock_behind";
+  }
+  apply(work, {gw.enterprise, gw.site, gw.gateway + ".clock"}, RuleKind::system_fault, "gateway_clock", level, rule,
+        static_cast<double>(offset / 1000), "s", received_ms);
+}
+
 IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string_view payload,
                                      std::int64_t received_ms) {
   IngestResult result;
@@ -314,7 +346,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   for (const auto& r : batch.readings) {
     const PointKey key{gw.enterprise, gw.site, r.point};
     auto& entry = point_entry(key, r.quantity, gw.gateway);
-    const Evaluation ev = evaluate(entry.rules, entry.state, r, received_ms);
+    const Evaluation ev = evaluate(entry.rules, entry.state, r, received_ms, batch.seq);
     if (!ev.note.empty() && r.is_valid() && warned_.insert(r.point).second) {
       log::warn("rules", gw.enterprise + "/" + gw.site + " " + r.point + ": " + ev.note);
     }
@@ -339,6 +371,8 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
     }
     record.levels.push_back(level);
   }
+  // Only the newest batch tells of the clock now: a hole filled late was made before.
+  if (!max_seq || batch.seq > *max_seq) judge_clock(work, gw, batch, received_ms);
   // A backfill is history until it ends: its changes are kept with their events, marked
   // quiet so that notifications skip them; what still stands when it ends pages then.
   std::vector<wire::AlarmMessage> ended;
@@ -417,7 +451,7 @@ IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_v
   if (status.online) {
     const bool fault = status.storage.faulty();
     apply(work, {gw.enterprise, gw.site, gw.gateway + ".storage"}, RuleKind::system_fault, "gateway_storage",
-          fault ? STORAGE_FAULT_LEVEL : Level::normal, "gateway." + (fault ? status.storage.fault : "storage"),
+          fault ? SYSTEM_FAULT_LEVEL : Level::normal, "gateway." + (fault ? status.storage.fault : "storage"),
           std::nullopt, "", received_ms);
   }
   store_.record_alarms(work.changes);
@@ -440,6 +474,34 @@ std::vector<wire::AlarmMessage> Ingest::end_backfill(const GatewayId& gateway) {
     out.push_back(to_message(a->second));
   }
   backfills_.erase(it);
+  return out;
+}
+
+std::vector<wire::AlarmMessage> Ingest::own_storage(bool fault, std::int64_t now_ms) {
+  std::set<std::pair<std::string, std::string>> sites;
+  for (const auto& [k, e] : points_) sites.emplace(k.enterprise, k.site);
+  for (const auto& [k, a] : alarms_) sites.emplace(k.point.enterprise, k.point.site);
+  for (const auto& e : config_.enterprises) {
+    for (const auto& [site, division] : e.sites) sites.emplace(e.id, site);
+  }
+  Batch work;
+  for (const auto& [enterprise, site] : sites) {
+    apply(work, {enterprise, site, OWN_STORAGE_POINT}, RuleKind::system_fault, "aggregator_storage",
+          fault ? SYSTEM_FAULT_LEVEL : Level::normal, fault ? "aggregator.write_refused" : "aggregator.storage",
+          std::nullopt, "", now_ms);
+  }
+  for (const auto& [k, a] : work.changed) alarms_[k] = a;
+  unstored_.insert(unstored_.end(), work.changes.begin(), work.changes.end());
+  if (!fault && !unstored_.empty()) {
+    try {
+      store_.record_alarms(unstored_);
+      unstored_.clear();
+    } catch (const std::exception&) {
+      // Refused again: kept for the next time; the caller hears of the refusal by its next write.
+    }
+  }
+  std::vector<wire::AlarmMessage> out;
+  for (const auto& a : work.changes) out.push_back(to_message(a));
   return out;
 }
 

@@ -64,6 +64,16 @@ struct LatchResetResult {
   std::optional<AlarmEvent> event;         ///< with `who`: the audit event recorded
 };
 
+/// The point of the alarm that says the aggregator's own database refuses writes, at each
+/// site (Ingest::own_storage).
+constexpr const char* OWN_STORAGE_POINT = "aggregator.storage";
+
+/// How far [ms] the newest reading of a live batch may be from the aggregator's clock before
+/// its gateway's clock is flagged (a system_fault on "{gateway}.clock"): far above the offset
+/// of a clock kept by NTP (milliseconds) or a free-running one's drift in a day (seconds),
+/// and above how long a live batch takes to arrive (a publish interval and the network).
+constexpr std::int64_t CLOCK_TOLERANCE_MS = 120'000;
+
 /// A gateway's backfill ends with its first live batch, or when no backfilled batch has come
 /// from it for this long [ms].
 constexpr std::int64_t BACKFILL_END_MS = 10'000;
@@ -77,6 +87,17 @@ class Ingest {
   void reload();
 
   IngestResult handle(std::string_view topic, std::string_view payload, std::int64_t received_ms);
+  /// The aggregator's own database refuses writes (`fault`) or takes them again: a yellow
+  /// system_fault alarm on the point OWN_STORAGE_POINT of every site known, whose readings
+  /// are refused meanwhile (their gateways keep them), so no rule here judges them. While
+  /// the database refuses, the alarm lives in memory only and reload() keeps it; once
+  /// `fault` is false its changes are stored (kept for the next call if that fails too).
+  /// Returns the changes, to publish.
+  std::vector<wire::AlarmMessage> own_storage(bool fault, std::int64_t now_ms);
+  /// Since when [ms UTC] the session that receives the gateways' messages has been connected
+  /// without a break; 0 while it is not. Until it has been up for CLOCK_TOLERANCE_MS, a
+  /// batch may have waited in the broker for it, so no clock is judged behind.
+  void listener_up_since(std::int64_t ms) { listener_up_since_ms_ = ms; }
   /// Judges communication loss at `now_ms` [ms UTC, aggregator's clock], and ends the
   /// backfills that have been silent for BACKFILL_END_MS; returns the changes.
   std::vector<wire::AlarmMessage> tick(std::int64_t now_ms);
@@ -149,6 +170,9 @@ class Ingest {
   /// Every derived point with `input` among its inputs, judged on the input's new value,
   /// which counts only in metres (an elevation).
   void judge_derived(Batch& batch, const PointKey& input, const wire::Reading& reading);
+  /// The gateway's clock judged from `batch`'s times against `received_ms`, into `work`.
+  void judge_clock(Batch& work, const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch,
+                   std::int64_t received_ms);
   /// True when `key` is a `[[derived]]` point: computed here, never heard from a gateway.
   bool is_derived_point(const PointKey& key) const;
   wire::AlarmMessage to_message(const AlarmRecord& a) const;
@@ -164,6 +188,8 @@ class Ingest {
   std::set<std::string> warned_;  ///< one log line per point for a unit mismatch
   IngestCounters counters_;
   std::int64_t last_alarm_id_ = 0;  ///< ids are never reused, across restarts too
+  std::int64_t listener_up_since_ms_ = 0;  ///< listener_up_since()
+  std::vector<AlarmRecord> unstored_;  ///< own_storage's changes the database has not taken yet, in order
 };
 
 }  // namespace lookout::aggregator

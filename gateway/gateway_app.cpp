@@ -230,7 +230,7 @@ void GatewayApp::tick() {
     // A new connection: whatever was in flight may be lost, and so may what the broker held
     // (a crash): everything the aggregator has not acknowledged goes again, oldest first.
     seen_connections_ = uplink_->connections();
-    connected_since_ms_ = clock_.utc_ms();
+    live_after_seq_ = outbox_.last_seq();
     inflight_.clear();
     resend_until_ = 0;
     sent_upto_ = acked_upto_;
@@ -380,7 +380,8 @@ void GatewayApp::send_from_outbox() {
   }
   const std::string topic = wire::up_topic(site_.address, "readings");
   const auto send = [&](const OutboxBatch& b, std::uint64_t oldest) {
-    const bool backfill = b.created_ms < connected_since_ms_;  // made before this connection
+    // Made before this connection: told by number, not by the clock, which may be set back.
+    const bool backfill = b.seq <= live_after_seq_;
     auto ticket = uplink_->send(topic, wire::encode_readings_batch(site_.address.gateway, b.seq, b.boot, backfill,
                                                                    b.readings_json, oldest));
     if (!ticket) return false;

@@ -96,7 +96,7 @@ class GatewayApp {
   std::uint64_t resend_until_ = 0;
   bool resend_oldest_ = false;  ///< the aggregator was silent too long: the oldest window goes again
   std::uint64_t seen_connections_ = 0;
-  std::int64_t connected_since_ms_ = 0; ///< [ms UTC] batches made before it are backfill
+  std::uint64_t live_after_seq_ = 0;     ///< the newest batch when this connection came: it and those before are backfill
   std::atomic<bool> status_due_{true};
   std::int64_t next_status_ms_ = 0;
 };

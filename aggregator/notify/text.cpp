@@ -95,7 +95,7 @@ std::string_view level_name(wire::Level l, Language lang) {
 
 std::string quantity_name(std::string_view quantity, Language lang) {
   if (lang != Language::zh) return std::string(quantity);
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 18> ZH_NAMES{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 20> ZH_NAMES{{
       {"methane", "甲烷"},
       {"co", "一氧化碳"},
       {"h2s", "硫化氢"},
@@ -114,6 +114,8 @@ std::string quantity_name(std::string_view quantity, Language lang) {
       {"seepage_flow", "渗流量"},
       {"temperature", "温度"},
       {"gateway_storage", "网关存储"},
+      {"gateway_clock", "网关时钟"},
+      {"aggregator_storage", "平台数据库存储"},
   }};
   for (const auto& [k, v] : ZH_NAMES) {
     if (k == quantity) return std::string(v);

@@ -7,8 +7,10 @@ wire::Level apply_delays(const Delays& delays, DelayState& s, wire::Level judged
     s.pending = false;
     return s.shown;
   }
-  if (!s.pending || s.pending_level != judged) {
-    // A new candidate restarts the clock; a level that flickers never shows (the point of a delay).
+  if (!s.pending || s.pending_level != judged || ts_ms < s.pending_since_ms) {
+    // A new candidate restarts the clock; a level that flickers never shows (the point of a
+    // delay). So does a reading stamped before the wait began (its gateway's clock was set
+    // back): waiting from its time, not until that clock is back where it was.
     s.pending = true;
     s.pending_level = judged;
     s.pending_since_ms = ts_ms;

@@ -18,10 +18,11 @@ std::string rate_unit(const std::string& unit, std::int64_t per_ms) {
   return unit + "/" + std::to_string(per_ms / 1000) + "s";
 }
 
-Evaluation evaluate(const PointRules& rules, PointState& s, const wire::Reading& r, std::int64_t received_ms) {
+Evaluation evaluate(const PointRules& rules, PointState& s, const wire::Reading& r, std::int64_t received_ms,
+                    std::uint64_t seq) {
   Evaluation ev;
   comm_seen(s.comm, r.ts_ms, received_ms, r.status != wire::DeviceStatus::offline);
-  ev.in_order = r.ts_ms >= s.last_ts_ms;
+  ev.in_order = seq > s.last_seq || (seq == s.last_seq && r.ts_ms >= s.last_ts_ms);
   const bool valid = r.is_valid();
   // Windows take every valid value, late ones in their place.
   const bool windowed = rules.rate || rules.tangent_angle || !rules.accumulations.empty();
@@ -33,6 +34,7 @@ Evaluation evaluate(const PointRules& rules, PointState& s, const wire::Reading&
   }();
   if (valid && windowed && unit_ok_for_window) s.samples.add(r.ts_ms, *r.value, rules.history_ms());
   if (!ev.in_order) return ev;
+  s.last_seq = seq;
   s.last_ts_ms = r.ts_ms;
 
   const auto fault = judge_fault(rules.fault, r);

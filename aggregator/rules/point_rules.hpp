@@ -47,7 +47,8 @@ struct PointState {
   std::vector<Level> accumulation_judged;  ///< per accumulation window, its own
   Samples samples;
   CommState comm;
-  std::int64_t last_ts_ms = -1;  ///< [ms UTC] newest reading judged
+  std::uint64_t last_seq = 0;    ///< the batch of the newest reading judged
+  std::int64_t last_ts_ms = -1;  ///< [ms UTC] newest reading judged, within that batch
 };
 
 /// One rule kind's verdict on a reading.
@@ -62,14 +63,17 @@ struct KindLevel {
 struct Evaluation {
   std::vector<KindLevel> levels;  ///< every kind that judged this reading
   std::string note;               ///< why the process rules did not judge, for a log line
-  /// False when the reading is older than one already judged (a late backfill): it is kept
-  /// in the windows but moves no alarm, since the alarms already stand at a later time.
+  /// False when the reading was made before one already judged (a late backfill): it is
+  /// kept in the windows but moves no alarm, since the alarms already stand at a later time.
   bool in_order = true;
 };
 
 /// Judges a reading (of any quality) at its own timestamp; `received_ms` is when it arrived.
+/// `seq` is its batch's: which reading came later is told by the batch (the gateway numbers
+/// them as it makes them), then by the time within a batch, never by the times alone, which
+/// a gateway's clock set back would make look older than those before. 0: by time alone.
 Evaluation evaluate(const PointRules& rules, PointState& state, const wire::Reading& reading,
-                    std::int64_t received_ms);
+                    std::int64_t received_ms, std::uint64_t seq = 0);
 
 /// The rate unit for a per-period, e.g. "mm/d" or "m/h".
 std::string rate_unit(const std::string& unit, std::int64_t per_ms);

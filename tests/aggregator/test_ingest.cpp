@@ -91,7 +91,7 @@ TEST_SUITE("aggregator.ingest") {
     const auto cfg = config_for(dir);
     SqliteStore store(cfg.database);
     Ingest ingest(cfg, store);
-    auto r = ingest.handle(TOPIC, batch(1, 0, 1764100000000, "bad", "warming_up"), 1);
+    auto r = ingest.handle(TOPIC, batch(1, 0, 1764100000000, "bad", "warming_up"), 1764100000100);
     CHECK(r.outcome == IngestResult::Outcome::accepted);
     CHECK(r.alarms.empty());
     auto latest = store.latest();
@@ -99,12 +99,12 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(latest[0].reading.status == lookout::wire::DeviceStatus::warming_up);
     CHECK(!latest[0].reading.value);
     // over range is at least full scale: red at the working face
-    r = ingest.handle(TOPIC, batch(2, 4.0, 1764100001000, "uncertain", "over_range"), 2);
+    r = ingest.handle(TOPIC, batch(2, 4.0, 1764100001000, "uncertain", "over_range"), 1764100001100);
     REQUIRE(r.alarms.size() == 1);
     CHECK(r.alarms[0].level == Level::red);
     // GIVEN red WHEN the sensor fails THEN the process alarm stays red and a sensor-fault
     // alarm of its own is raised
-    r = ingest.handle(TOPIC, batch(3, 0, 1764100002000, "bad", "sensor_fault"), 3);
+    r = ingest.handle(TOPIC, batch(3, 0, 1764100002000, "bad", "sensor_fault"), 1764100002100);
     REQUIRE(r.alarms.size() == 1);
     CHECK(r.alarms[0].kind == "sensor_fault");
     CHECK(r.alarms[0].rule == "fault.sensor_fault");
@@ -117,7 +117,7 @@ TEST_SUITE("aggregator.ingest") {
     {
       SqliteStore store(cfg.database);
       Ingest ingest(cfg, store);
-      ingest.handle(TOPIC, batch(1, 1.6), 1);
+      ingest.handle(TOPIC, batch(1, 1.6), 1764100000100);
     }
     SqliteStore store(cfg.database);
     Ingest ingest(cfg, store);
@@ -125,10 +125,10 @@ TEST_SUITE("aggregator.ingest") {
     REQUIRE(alarms.size() == 1);
     CHECK(alarms[0].level == Level::red);
     // the power-cut level holds at 1.2 after the restart too
-    auto r = ingest.handle(TOPIC, batch(2, 1.2, 1764100001000), 2);
+    auto r = ingest.handle(TOPIC, batch(2, 1.2, 1764100001000), 1764100001100);
     CHECK(r.alarms.empty());
     // and it stays latched below the restore value until a person resets it
-    r = ingest.handle(TOPIC, batch(3, 0.5, 1764100002000), 3);
+    r = ingest.handle(TOPIC, batch(3, 0.5, 1764100002000), 1764100002100);
     CHECK(r.alarms.empty());
     const auto reset = ingest.reset_latch({"xj-mine", "mine-1", "ch4-1.ch4"}, 1764100003000);
     CHECK(reset.done);
@@ -483,6 +483,127 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(cleared);
     // AND a status of an older gateway, without storage, is no fault either
     CHECK(again.handle(STATUS, R"({"v":1,"gateway":"gw-1","online":true,"firmware":"0.1.0","boot":1,"uptime_s":5,"ts":1764100000000,"site_hash":"x"})", T0 + 6).alarms.empty());
+  }
+
+  TEST_CASE("the aggregator's own database refusing writes raises one system fault per site - held in memory and stored once it takes writes") {
+    TempDir dir;
+    auto cfg = config_for(dir);
+    cfg.enterprises.push_back({"xj-chem", "430203", {{"plant-2", "430204"}}});  // a site nothing was heard from yet
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    ingest.handle(TOPIC, readings(1, {{"ch4-1.ch4", "methane", 0.1, "%CH4", T0}}), T0);
+    const auto own = [](const std::vector<AlarmRecord>& alarms) {
+      int n = 0;
+      for (const auto& a : alarms) n += a.key.point == OWN_STORAGE_POINT;
+      return n;
+    };
+    // WHEN the database starts refusing THEN a yellow system fault at each site known, to page
+    auto r = ingest.own_storage(true, T0 + 1);
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].enterprise == "xj-chem");  // in (enterprise, site) order
+    CHECK(r[0].site == "plant-2");
+    CHECK(r[1].site == "mine-1");
+    for (const auto& a : r) {
+      CHECK(a.point == "aggregator.storage");
+      CHECK(a.kind == "system_fault");
+      CHECK(a.quantity == "aggregator_storage");
+      CHECK(a.level == Level::yellow);
+      CHECK(a.state == "active_unacknowledged");
+      CHECK(a.rule == "aggregator.write_refused");
+      CHECK(a.page);
+      CHECK(a.id > 0);
+    }
+    CHECK(r[0].id != r[1].id);
+    // AND it is not written (the database would refuse it): it stands in memory, as live alarms show it
+    CHECK(own(store.alarms()) == 0);
+    CHECK(ingest.alarm_book().size() == 2);
+    // AND a refused turn's reload keeps it, and the ids it took are not given again
+    ingest.reload();
+    int standing = 0;
+    for (const auto& a : ingest.current_alarms()) standing += a.point == OWN_STORAGE_POINT && a.level == Level::yellow;
+    CHECK(standing == 2);
+    CHECK(ingest.own_storage(true, T0 + 2).empty());  // the same fault: no change
+    const auto methane = ingest.handle(TOPIC, readings(2, {{"ch4-1.ch4", "methane", 1.2, "%CH4", T0 + 3}}), T0 + 3);
+    REQUIRE(methane.alarms.size() == 1);
+    CHECK(methane.alarms[0].id > std::max(r[0].id, r[1].id));
+    // WHEN the database takes writes again THEN each returns to normal, unacknowledged
+    r = ingest.own_storage(false, T0 + 4);
+    REQUIRE(r.size() == 2);
+    for (const auto& a : r) {
+      CHECK(a.level == Level::normal);
+      CHECK(a.state == "returned_unacknowledged");
+      CHECK(a.since_ms == T0 + 4);
+    }
+    // AND the occurrence is stored whole: raised while refused, returned now
+    CHECK(own(store.alarms()) == 2);
+    const auto events = store.alarm_events(r[0].id);
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].ts_ms == T0 + 1);
+    CHECK(events[0].to_level == Level::yellow);
+    CHECK(events[1].ts_ms == T0 + 4);
+    CHECK(events[1].to_level == Level::normal);
+    // AND a restart finds it as it stands, for a person to acknowledge
+    Ingest again(cfg, store);
+    standing = 0;
+    for (const auto& a : again.current_alarms()) {
+      standing += a.point == OWN_STORAGE_POINT && a.state == "returned_unacknowledged";
+    }
+    CHECK(standing == 2);
+  }
+
+  TEST_CASE("a gateway's clock far from the aggregator's is flagged - ahead at once - behind only for live batches on a settled connection") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    constexpr std::int64_t DAY = 86'400'000;
+    const auto clock_alarm = [](const IngestResult& r) -> std::optional<lookout::wire::AlarmMessage> {
+      for (const auto& a : r.alarms) {
+        if (a.point == "gw-1.clock") return a;
+      }
+      return std::nullopt;
+    };
+    const auto at = [](std::uint64_t seq, std::int64_t ts, bool backfill = false) {
+      return readings(seq, {{"ch4-1.ch4", "methane", 0.2, "%CH4", ts}}, backfill);
+    };
+    // GIVEN the listener connected 10 min ago and a batch on time: nothing
+    ingest.listener_up_since(T0 - 600'000);
+    CHECK(!clock_alarm(ingest.handle(TOPIC, at(1, T0), T0 + 300)));
+    // WHEN a batch is stamped a day ahead THEN a yellow system fault says by how much
+    auto a = clock_alarm(ingest.handle(TOPIC, at(2, T0 + DAY), T0 + 1000));
+    REQUIRE(a);
+    CHECK(a->kind == "system_fault");
+    CHECK(a->quantity == "gateway_clock");
+    CHECK(a->level == Level::yellow);
+    CHECK(a->rule == "gateway.clock_ahead");
+    CHECK(*a->value == doctest::Approx(86'399.0));
+    CHECK(a->unit == "s");
+    // AND the next a day ahead changes nothing; one 2 min ahead is within the bounds: back to normal
+    CHECK(!clock_alarm(ingest.handle(TOPIC, at(3, T0 + DAY + 1000), T0 + 2000)));
+    a = clock_alarm(ingest.handle(TOPIC, at(4, T0 + 3000 + CLOCK_TOLERANCE_MS), T0 + 3000));
+    REQUIRE(a);
+    CHECK(a->level == Level::normal);
+    CHECK(a->state == "returned_unacknowledged");
+    // WHEN a live batch is stamped an hour behind THEN flagged behind
+    a = clock_alarm(ingest.handle(TOPIC, at(5, T0 + 4000 - 3'600'000), T0 + 4000));
+    REQUIRE(a);
+    CHECK(a->rule == "gateway.clock_behind");
+    CHECK(*a->value == doctest::Approx(-3600.0));
+    // AND a backfill's old times say nothing of the clock, nor does a hole filled late
+    CHECK(!clock_alarm(ingest.handle(TOPIC, at(7, T0 - DAY, true), T0 + 5000)));
+    CHECK(!clock_alarm(ingest.handle(TOPIC, at(6, T0 + 5000), T0 + 5000)));
+    // AND a batch on time returns it to normal
+    CHECK(clock_alarm(ingest.handle(TOPIC, at(8, T0 + 7000), T0 + 7000))->level == Level::normal);
+    // WHEN the listener has just connected THEN an old live batch may have waited in the
+    // broker for it: not flagged behind; ahead still is, and on time still clears it
+    ingest.listener_up_since(T0 + 8000);
+    CHECK(!clock_alarm(ingest.handle(TOPIC, at(9, T0 - 3'600'000), T0 + 9000)));
+    CHECK(clock_alarm(ingest.handle(TOPIC, at(10, T0 + DAY), T0 + 10'000))->rule == "gateway.clock_ahead");
+    CHECK(clock_alarm(ingest.handle(TOPIC, at(11, T0 + 11'000), T0 + 11'000))->level == Level::normal);
+    // AND once it has been up for the tolerance, behind is judged again
+    a = clock_alarm(ingest.handle(TOPIC, at(12, T0 - 3'600'000), T0 + 8000 + CLOCK_TOLERANCE_MS));
+    REQUIRE(a);
+    CHECK(a->rule == "gateway.clock_behind");
   }
 
   TEST_CASE("live status is told which points a rule judges and which are derived") {

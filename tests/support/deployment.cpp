@@ -116,8 +116,14 @@ std::filesystem::path Deployment::database() const {
 }
 
 void Deployment::start_gateway() {
-  gateway = std::make_unique<Process>(
-      std::vector<std::string>{bin("lookout-gateway"), "--config", (dir / "site.toml").string()}, dir / "gateway.log");
+  std::vector<std::string> argv;
+  if (!options.gateway_env.empty()) {
+    // env(1) sets them and execs the gateway in its place: the same process.
+    argv.push_back("env");
+    argv.insert(argv.end(), options.gateway_env.begin(), options.gateway_env.end());
+  }
+  argv.insert(argv.end(), {bin("lookout-gateway"), "--config", (dir / "site.toml").string()});
+  gateway = std::make_unique<Process>(std::move(argv), dir / "gateway.log");
 }
 
 std::vector<std::int64_t> Deployment::stored_seqs() {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,7 @@ struct DeploymentOptions {
   std::string broker_config = ""; ///< more mosquitto.conf lines (Broker's extra_config)
   std::filesystem::path gateway_data_dir = "";  ///< the gateway's data_dir; empty: DIR/gateway-data
   std::filesystem::path database = "";          ///< the aggregator's database; empty: DIR/lookout.db
+  std::vector<std::string> gateway_env = {};    ///< NAME=VALUE more in the gateway's environment
 };
 
 class Deployment {

@@ -32,6 +32,17 @@ TEST_SUITE("aggregator.rules.delay") {
     CHECK(apply_delays(d, s, Level::orange, 100'000) == Level::orange);
   }
 
+  TEST_CASE("a reading stamped before the wait began restarts it at its time - the wait does not last until that clock is back") {
+    const Delays d{60'000, 0};
+    DelayState s;
+    // GIVEN yellow judged at 1 h (the gateway's clock an hour fast)
+    CHECK(apply_delays(d, s, Level::yellow, 3'600'000) == Level::normal);
+    // WHEN the clock is set back and yellow holds from 0 s THEN it shows 60 s after that
+    CHECK(apply_delays(d, s, Level::yellow, 0) == Level::normal);
+    CHECK(apply_delays(d, s, Level::yellow, 59'000) == Level::normal);
+    CHECK(apply_delays(d, s, Level::yellow, 60'000) == Level::yellow);
+  }
+
   TEST_CASE("with no delays the judged level shows at once") {
     DelayState s;
     CHECK(apply_delays({}, s, Level::red, 5) == Level::red);

@@ -87,6 +87,27 @@ TEST_SUITE("aggregator.rules.point_rules") {
     CHECK(of(e, RuleKind::accumulation)->level == Level::yellow);
   }
 
+  TEST_CASE("a later batch is judged even when its gateway's clock was set back - an earlier batch is not") {
+    const auto rules = default_point_rules("methane");
+    PointState s;
+    // GIVEN batch 10 stamped a day ahead (a clock set wrong), judged
+    auto e = evaluate(rules, s, good("methane", "%CH4", 0.3, T0 + 86'400'000), T0, 10);
+    CHECK(e.in_order);
+    // WHEN the clock is put right and batch 11 brings 1.2 %CH4 at the true time THEN it is
+    // judged: orange, though its time is a day before the last one's
+    e = evaluate(rules, s, good("methane", "%CH4", 1.2, T0 + 1000), T0 + 1000, 11);
+    CHECK(e.in_order);
+    REQUIRE(of(e, RuleKind::threshold));
+    CHECK(of(e, RuleKind::threshold)->level == Level::orange);
+    // AND a batch numbered before it (a late backfill), at whatever time, moves no alarm
+    e = evaluate(rules, s, good("methane", "%CH4", 0.1, T0 + 2000), T0 + 2000, 9);
+    CHECK(!e.in_order);
+    CHECK(e.levels.empty());
+    // AND within one batch the times tell the order
+    e = evaluate(rules, s, good("methane", "%CH4", 0.2, T0 + 500), T0 + 2000, 11);
+    CHECK(!e.in_order);
+  }
+
   TEST_CASE("one accumulation alarm from the highest of the 1 h and 24 h windows") {
     auto rules = default_point_rules("rain");
     rules.accumulations.push_back(
