@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -125,5 +126,57 @@ TEST_SUITE("integration.delivery") {
     d.start_aggregator();
     // THEN the gateway sends again what the broker lost, and every batch is stored
     check_all_stored(d, upto);
+  }
+
+  TEST_CASE("an aggregator silent for 15 s gets the oldest batches again while new ones keep flowing - each stored once") {
+    Deployment d({.poll_ms = 100, .publish_interval_ms = 100});
+    REQUIRE(eventually([&] { return stored_batches(d) >= 5; }, HUNG_RUN));
+    MqttProbe sent(d.broker->uri(), READINGS);
+    // WHEN the aggregator goes away (a clean stop: the broker keeps its session and queues
+    // what comes for it) and no acknowledgement comes
+    const auto silent_from = std::chrono::steady_clock::now();
+    d.aggregator->stop();
+    // THEN after the silence the gateway sends its oldest unacknowledged batches again
+    const std::string line = "no acknowledgement from the aggregator for 15 s";
+    REQUIRE_MESSAGE(eventually([&] { return d.gateway->stderr_text().find(line) != std::string::npos; }, HUNG_RUN),
+                    d.gateway->stderr_text());
+    const auto waited = std::chrono::steady_clock::now() - silent_from;
+    // Not at once: 15 s after the last acknowledgement, which came at most a turn (100 ms on
+    // an idle machine, seconds on a loaded one) before the stop; 10 s leaves 5 s for that.
+    CHECK(waited >= std::chrono::seconds(10));
+    // AND a batch is published twice, with newer ones published before and after its second time
+    std::optional<std::int64_t> again;
+    std::size_t again_at = 0;
+    REQUIRE(eventually(
+        [&] {
+          std::set<std::int64_t> seen;
+          const auto msgs = sent.messages();
+          for (std::size_t i = 0; i < msgs.size(); ++i) {
+            const auto seq = nlohmann::json::parse(msgs[i].payload)["seq"].get<std::int64_t>();
+            if (!seen.insert(seq).second) {
+              again = seq;
+              again_at = i;
+              return true;
+            }
+          }
+          return false;
+        },
+        HUNG_RUN));
+    std::int64_t newest_before = 0;
+    const auto msgs_then = sent.messages();
+    for (std::size_t i = 0; i < again_at; ++i) {
+      newest_before = std::max(newest_before, nlohmann::json::parse(msgs_then[i].payload)["seq"].get<std::int64_t>());
+    }
+    CHECK(newest_before > *again + 10);  // new batches went on during the silence
+    REQUIRE(eventually([&] { return highest(sent, "seq") > newest_before + 5; }, HUNG_RUN));  // and after it
+    // WHEN the aggregator is back THEN it has every batch, each once
+    d.start_aggregator();
+    const auto upto = highest(sent, "seq");
+    check_all_stored(d, upto);
+    CHECK(d.query("SELECT COUNT(*) FROM batches WHERE gateway = 'gw-1'") ==
+          d.query("SELECT COUNT(DISTINCT seq) FROM batches WHERE gateway = 'gw-1'"));
+    MESSAGE("the resend came " << std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()
+                               << " ms after the stop; batch " << *again << " again after batches up to "
+                               << newest_before << "; " << upto << " stored");
   }
 }

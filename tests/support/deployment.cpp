@@ -43,7 +43,7 @@ Deployment::Deployment(DeploymentOptions opts, const std::string& aggregator_tom
   write_file(dir / "site.toml", std::string("[gateway]\nid = \"") + GATEWAY + "\"\nenterprise = \"" + ENTERPRISE +
                                     "\"\nsite = \"" + SITE +
                                     "\"\ndata_dir = \"" + gateway_data_dir().string() + "\"\npublish_interval_ms = " +
-                                    std::to_string(options.publish_interval_ms) +
+                                    std::to_string(options.publish_interval_ms) + "\n" + options.gateway_toml +
                                     "\n"
                                     "[mqtt]\nuri = \"" +
                                     broker->uri() +

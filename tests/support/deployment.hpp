@@ -32,6 +32,7 @@ struct DeploymentOptions {
   std::filesystem::path gateway_data_dir = "";  ///< the gateway's data_dir; empty: DIR/gateway-data
   std::filesystem::path database = "";          ///< the aggregator's database; empty: DIR/lookout.db
   std::vector<std::string> gateway_env = {};    ///< NAME=VALUE more in the gateway's environment
+  std::string gateway_toml = "";                ///< more keys of the site file's [gateway] table
 };
 
 class Deployment {

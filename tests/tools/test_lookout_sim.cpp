@@ -121,7 +121,7 @@ TEST_SUITE("lookout.sim") {
     CHECK(r.status == 1);
     CHECK(r.out.empty());
     CHECK(r.err == "lookout-sim: error: unknown field 'ch5' for XJ-CH4 (ch4, temperature, status, local_alarm, "
-                   "connected, garbage)\n");
+                   "connected, garbage, truncated, delay_ms)\n");
     r = s.sim({"set", "--control", s.control, "ch4-1", "ch4", "-3"});
     CHECK(r.status == 1);
     CHECK(r.err == "lookout-sim: error: ch4 wants a number >= 0 [%CH4], got '-3'\n");

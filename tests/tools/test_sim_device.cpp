@@ -26,7 +26,7 @@ TEST_SUITE("sim") {
       const auto error = d->set_field("colour", "red", Seconds{0.0});
       REQUIRE(error);
       CHECK(error->starts_with("unknown field 'colour' for " + std::string(model)));
-      CHECK(error->ends_with("connected, garbage)"));
+      CHECK(error->ends_with("connected, garbage, truncated, delay_ms)"));
       // every field the model lists is one it knows
       for (const auto field : d->fields()) {
         CAPTURE(field);
@@ -34,6 +34,25 @@ TEST_SUITE("sim") {
         CHECK((!e || e->find("unknown field") == std::string::npos));
       }
     }
+  }
+
+  TEST_CASE("device: truncated and delay_ms make a device that sends half its replies or answers late") {
+    auto d = make_device("XJ-CH4", "ch4", 1, Seconds{0.0});
+    REQUIRE(d);
+    CHECK_FALSE(d->truncated());
+    CHECK(d->delay_ms() == 0);
+    CHECK_FALSE(d->set_field("truncated", "1", Seconds{0.0}));
+    CHECK_FALSE(d->set_field("delay_ms", "600", Seconds{0.0}));
+    CHECK(d->truncated());
+    CHECK(d->delay_ms() == 600);
+    const auto j = d->to_json(Seconds{0.0});
+    CHECK(j["truncated"] == true);
+    CHECK(j["delay_ms"] == 600);
+    // bounded, whole numbers only; a refused value leaves the last one
+    CHECK(d->set_field("delay_ms", "10001", Seconds{0.0}) == "delay_ms wants 0..10000, got '10001'");
+    CHECK(d->set_field("delay_ms", "-1", Seconds{0.0}) == "delay_ms wants 0..10000, got '-1'");
+    CHECK(d->set_field("delay_ms", "1.5", Seconds{0.0}) == "delay_ms wants 0..10000, got '1.5'");
+    CHECK(d->delay_ms() == 600);
   }
 
   TEST_CASE("device: the XJ-AR4 get answer carries its coils") {

@@ -1,5 +1,7 @@
 #include "tools/sim/device.hpp"
 
+#include <charconv>
+
 namespace lookout::sim {
 
 namespace {
@@ -17,10 +19,19 @@ std::optional<bool> parse_flag(std::string_view value) {
 }
 
 SetError Device::set_field(std::string_view field, std::string_view value, Seconds uptime) {
-  if (field == "connected" || field == "garbage") {
+  if (field == "connected" || field == "garbage" || field == "truncated") {
     const auto flag = parse_flag(value);
     if (!flag) return std::string(field) + " wants 0|1, got '" + std::string(value) + "'";
-    (field == "connected" ? connected_ : garbage_) = *flag;
+    (field == "connected" ? connected_ : field == "garbage" ? garbage_ : truncated_) = *flag;
+    return std::nullopt;
+  }
+  if (field == "delay_ms") {
+    int ms = -1;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+    if (ec != std::errc{} || end != value.data() + value.size() || ms < 0 || ms > MAX_DELAY_MS) {
+      return "delay_ms wants 0.." + std::to_string(MAX_DELAY_MS) + ", got '" + std::string(value) + "'";
+    }
+    delay_ms_ = ms;
     return std::nullopt;
   }
   return set(field, value, uptime);
@@ -39,6 +50,8 @@ nlohmann::json Device::to_json(Seconds uptime) const {
           {"unit", unit_},
           {"connected", connected_},
           {"garbage", garbage_},
+          {"truncated", truncated_},
+          {"delay_ms", delay_ms_},
           {"state", state_json(uptime)},
           {"registers", regs}};
 }

@@ -96,13 +96,18 @@ class Device {
   /// Model-specific state for "get": set values and what the registers currently mean.
   virtual nlohmann::json state_json(Seconds uptime) const = 0;
 
-  /// "set": the fields every device has (connected, garbage), then the model's own.
+  /// "set": the fields every device has (connected, garbage, truncated, delay_ms), then the
+  /// model's own.
   SetError set_field(std::string_view field, std::string_view value, Seconds uptime);
 
   /// False while "unplugged": the device answers nothing at all.
   bool connected() const { return connected_; }
   /// True while it answers with a corrupt frame (bad CRC on RTU, junk on TCP).
   bool garbage() const { return garbage_; }
+  /// True while it sends only the first half of each reply (a line cut mid-frame).
+  bool truncated() const { return truncated_; }
+  /// How long it takes to answer [ms]: a slow device, or one slower than the master waits.
+  int delay_ms() const { return delay_ms_; }
 
   /// name, model, unit, connected, garbage, state and raw register words: one "get" answer.
   nlohmann::json to_json(Seconds uptime) const;
@@ -112,10 +117,14 @@ class Device {
   int unit_;
   bool connected_ = true;
   bool garbage_ = false;
+  bool truncated_ = false;
+  int delay_ms_ = 0;
 };
 
 /// The control fields every device has, before its model's own.
-inline constexpr std::string_view COMMON_FIELDS[] = {"connected", "garbage"};
+inline constexpr std::string_view COMMON_FIELDS[] = {"connected", "garbage", "truncated", "delay_ms"};
+/// The longest answer delay a device can be given [ms]: longer than any master's timeout.
+inline constexpr int MAX_DELAY_MS = 10'000;
 
 /// "unknown field 'x' for XJ-CH4 (ch4, temperature, ..., connected, garbage)".
 std::string unknown_field_error(const Device& device, std::string_view field);

@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -56,8 +57,13 @@ void ModbusRtuServer::add_poll_fds(std::vector<pollfd>& fds) const {
 
 int ModbusRtuServer::poll_timeout_ms(Clock::time_point now) const {
   if (!fd_) return ms_until(now, next_reopen_);
-  if (!framer_.empty()) return ms_until(now, last_byte_ + FRAME_GAP);
-  return -1;
+  int wait = -1;
+  if (!framer_.empty()) wait = ms_until(now, last_byte_ + FRAME_GAP);
+  if (!late_.empty()) {
+    const int due = ms_until(now, late_.front().first);
+    wait = wait < 0 ? due : std::min(wait, due);
+  }
+  return wait;
 }
 
 void ModbusRtuServer::on_poll(std::span<const pollfd> ready) {
@@ -104,11 +110,30 @@ void ModbusRtuServer::serve(Clock::time_point now) {
   if (!framer_.empty() && now - last_byte_ >= FRAME_GAP) {
     if (auto frame = framer_.on_silence()) reply(*frame);
   }
+  while (!late_.empty() && late_.front().first <= now) {
+    write_line(late_.front().second);
+    late_.pop_front();
+  }
 }
 
 void ModbusRtuServer::reply(std::span<const std::uint8_t> frame) {
-  const auto out = answer_rtu_frame(devices_, frame, Clock::now() - start_);
+  auto out = answer_rtu_frame(devices_, frame, Clock::now() - start_);
   if (out.empty() || !fd_) return;
+  const auto* device = devices_.find_unit(frame[0]);  // it answered: it is there
+  if (device->truncated()) out.resize(out.size() / 2);  // the rest never comes
+  if (device->delay_ms() > 0) {
+    // Meanwhile the line serves whoever else is asked, as the master may have given up.
+    const auto due = Clock::now() + std::chrono::milliseconds(device->delay_ms());
+    const auto at = std::upper_bound(late_.begin(), late_.end(), due,
+                                     [](Clock::time_point t, const auto& late) { return t < late.first; });
+    late_.emplace(at, due, std::move(out));
+    return;
+  }
+  write_line(out);
+}
+
+void ModbusRtuServer::write_line(const std::vector<std::uint8_t>& out) {
+  if (!fd_) return;
   std::size_t sent = 0;
   // A reply fits the pty buffer unless nobody reads the other end; then it is dropped.
   while (sent < out.size()) {

@@ -6,6 +6,7 @@
 // libmodbus is not used here: its RTU server drops every request whose unit id is not
 // its context's slave id, and one line must serve several units.
 
+#include <deque>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -36,6 +37,7 @@ class ModbusRtuServer final : public PollSource {
   void read_line();
   void serve(Clock::time_point now);
   void reply(std::span<const std::uint8_t> frame);
+  void write_line(const std::vector<std::uint8_t>& out);
 
   std::string path_;
   DeviceSet& devices_;
@@ -44,6 +46,8 @@ class ModbusRtuServer final : public PollSource {
   RtuFramer framer_;
   Clock::time_point last_byte_{};
   Clock::time_point next_reopen_{};
+  /// Replies of devices with a delay_ms, in the order they are due.
+  std::deque<std::pair<Clock::time_point, std::vector<std::uint8_t>>> late_;
 };
 
 }  // namespace lookout::sim
