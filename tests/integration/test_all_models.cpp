@@ -15,6 +15,7 @@
 #include "tests/support/line_client.hpp"
 #include "tests/support/mqtt_probe.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/pty_pair.hpp"
 
 using namespace lookout::test;
 using nlohmann::json;
@@ -56,18 +57,14 @@ std::string device_block(const std::string& name, const std::string& model, int 
 void eight_models(const std::string& transport) {
   TempDir dir;
   Broker broker(dir);
-  std::unique_ptr<Process> socat;
+  std::unique_ptr<PtyPair> rtu_line;
   std::vector<std::string> sim_args{bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0",
                                     "--warmup-s", "0"};
-  const auto gw_end = dir / "gw-pty";
+  std::filesystem::path gw_end;
   if (transport == "rtu") {
-    const auto sim_end = dir / "sim-pty";
-    socat = std::make_unique<Process>(std::vector<std::string>{"socat", "-d", "-d", "pty,raw,echo=0,link=" + gw_end.string(),
-                                                               "pty,raw,echo=0,link=" + sim_end.string()},
-                                      dir / "socat.log");
-    REQUIRE(eventually([&] { return std::filesystem::exists(gw_end) && std::filesystem::exists(sim_end); },
-                       HUNG_RUN));
-    sim_args.insert(sim_args.end(), {"--rtu", sim_end.string()});
+    rtu_line = std::make_unique<PtyPair>(dir);
+    gw_end = rtu_line->master();
+    sim_args.insert(sim_args.end(), {"--rtu", rtu_line->sim().string()});
   }
   for (const auto* d : {"ch4-1=XJ-CH4@1", "gd-1=XJ-GD100@2", "vw-1=XJ-VW4@3", "rl-1=XJ-RL80@4", "rg-1=XJ-RG2@5",
                         "in-1=XJ-IN3@6", "ar4-1=XJ-AR4@7", "gn-1=XJ-GN1@8"}) {

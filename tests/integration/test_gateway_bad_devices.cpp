@@ -16,6 +16,7 @@
 #include "tests/support/line_client.hpp"
 #include "tests/support/mqtt_probe.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/pty_pair.hpp"
 
 using namespace lookout::test;
 using lookout::wire::GatewayStatus;
@@ -78,13 +79,9 @@ TEST_SUITE("integration.bad_devices") {
   TEST_CASE("bad CRCs - half frames - slow and too slow devices are counted - the good one is polled between them - no reply crosses") {
     TempDir dir;
     Broker broker(dir);
-    const auto gw_end = dir / "gw-pty";
-    const auto sim_end = dir / "sim-pty";
-    Process socat({"socat", "-d", "-d", "pty,raw,echo=0,link=" + gw_end.string(),
-                   "pty,raw,echo=0,link=" + sim_end.string()},
-                  dir / "socat.log");
-    REQUIRE(eventually([&] { return std::filesystem::exists(gw_end) && std::filesystem::exists(sim_end); },
-                       HUNG_RUN));
+    const PtyPair line(dir);
+    const auto& gw_end = line.master();
+    const auto& sim_end = line.sim();
     Process sim({bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--rtu", sim_end.string(),
                  "--warmup-s", "0", "--device", "good=XJ-CH4@1", "--device", "garbage=XJ-GD100@2", "--device",
                  "truncated=XJ-CH4@3", "--device", "slow=XJ-CH4@4", "--device", "too-slow=XJ-CH4@5"},

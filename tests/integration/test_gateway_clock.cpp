@@ -44,6 +44,13 @@ std::vector<json> alarms_on(MqttProbe& probe, const std::string& topic) {
 
 TEST_SUITE("integration.gateway_clock") {
   TEST_CASE("a gateway clock a day ahead is flagged - after it is set back its readings still raise alarms that page") {
+    if (const char* programs = std::getenv("LOOKOUT_TEST_PROGRAMS"); programs != nullptr && *programs != '\0') {
+      // tools/tsan's instrumented gateway: libfaketime replaces the clock and condition-variable
+      // calls beneath ThreadSanitizer, which then reports races inside libfaketime and locks
+      // it cannot follow in Paho. The test runs in the normal and the sanitizer builds.
+      MESSAGE("SKIPPED: libfaketime under ThreadSanitizer reports its own races");
+      return;
+    }
     const std::string lib = libfaketime();
     REQUIRE_MESSAGE(!lib.empty(), "libfaketime is not installed (tools/setup test installs it)");
     TempDir clock_dir;

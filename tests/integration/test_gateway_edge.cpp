@@ -15,6 +15,7 @@
 #include "tests/support/line_client.hpp"
 #include "tests/support/mqtt_probe.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/pty_pair.hpp"
 
 using namespace lookout::test;
 using nlohmann::json;
@@ -64,19 +65,16 @@ std::vector<std::string> edge_actions(MqttProbe& probe) {
 struct EdgeRig {
   TempDir dir;
   std::unique_ptr<Broker> broker;
-  std::unique_ptr<Process> socat;
+  std::unique_ptr<PtyPair> rtu_line;
   std::unique_ptr<Process> sim;
   std::unique_ptr<Process> gateway;
   int control = 0;
 
   EdgeRig() {
     broker = std::make_unique<Broker>(dir);
-    const auto gw_end = dir / "gw-pty";
-    const auto sim_end = dir / "sim-pty";
-    socat = std::make_unique<Process>(std::vector<std::string>{"socat", "-d", "-d", "pty,raw,echo=0,link=" + gw_end.string(),
-                                                               "pty,raw,echo=0,link=" + sim_end.string()},
-                                      dir / "socat.log");
-    REQUIRE(eventually([&] { return std::filesystem::exists(gw_end) && std::filesystem::exists(sim_end); }, HUNG_RUN));
+    rtu_line = std::make_unique<PtyPair>(dir);
+    const auto gw_end = rtu_line->master();
+    const auto sim_end = rtu_line->sim();
     sim = std::make_unique<Process>(
         std::vector<std::string>{bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--rtu",
                                  sim_end.string(), "--warmup-s", "0", "--device", "ch4-1=XJ-CH4@1", "--device",

@@ -15,6 +15,7 @@
 #include "tests/support/line_client.hpp"
 #include "tests/support/mqtt_probe.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/pty_pair.hpp"
 
 using namespace lookout::test;
 using nlohmann::json;
@@ -74,13 +75,9 @@ TEST_SUITE("integration.rtu") {
   TEST_CASE("an RTU line with four models - datasheet examples - one device unplugged") {
     TempDir dir;
     Broker broker(dir);
-    const auto gw_end = dir / "gw-pty";
-    const auto sim_end = dir / "sim-pty";
-    Process socat({"socat", "-d", "-d", "pty,raw,echo=0,link=" + gw_end.string(),
-                   "pty,raw,echo=0,link=" + sim_end.string()},
-                  dir / "socat.log");
-    REQUIRE(eventually([&] { return std::filesystem::exists(gw_end) && std::filesystem::exists(sim_end); },
-                       HUNG_RUN));
+    const PtyPair line(dir);
+    const auto& gw_end = line.master();
+    const auto& sim_end = line.sim();
     Process sim({bin("lookout-sim"), "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--rtu", sim_end.string(),
                  "--warmup-s", "0", "--device", "ch4-1=XJ-CH4@1", "--device", "rl-1=XJ-RL80@2", "--device",
                  "vw-1=XJ-VW4@3", "--device", "gd-1=XJ-GD100@4"},
@@ -174,6 +171,5 @@ TEST_SUITE("integration.rtu") {
     CHECK(gateway.stop() == 0);
     CHECK(aggregator.stop() == 0);
     CHECK(sim.stop() == 0);
-    socat.stop();
   }
 }

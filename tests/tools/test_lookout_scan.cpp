@@ -9,6 +9,7 @@
 #include "tests/support/deployment.hpp"
 #include "tests/support/line_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/pty_pair.hpp"
 
 using namespace lookout::test;
 
@@ -80,13 +81,9 @@ TEST_SUITE("lookout.scan") {
 
   TEST_CASE("scan over RTU on a pty pair - XJ-GN1 stays on TCP and is not found there") {
     TempDir dir;
-    const auto master_end = dir / "master-pty";
-    const auto sim_end = dir / "sim-pty";
-    Process socat({"socat", "-d", "-d", "pty,raw,echo=0,link=" + master_end.string(),
-                   "pty,raw,echo=0,link=" + sim_end.string()},
-                  dir / "socat.log");
-    REQUIRE(eventually([&] { return std::filesystem::exists(master_end) && std::filesystem::exists(sim_end); },
-                       HUNG_RUN));
+    const PtyPair line(dir);
+    const auto& master_end = line.master();
+    const auto& sim_end = line.sim();
     Process sim({bin("lookout-sim"), "--rtu", sim_end.string(), "--warmup-s", "0", "--device", "ch4-1=XJ-CH4@1",
                  "--device", "rl-1=XJ-RL80@2", "--device", "gn-1=XJ-GN1@3", "--device", "in-1=XJ-IN3@5"},
                 dir / "sim.log");
@@ -98,7 +95,6 @@ TEST_SUITE("lookout.scan") {
     CHECK(unit_and_model(r.out) == std::vector<std::string>{"unit 1: XJ-CH4", "unit 2: XJ-RL80", "unit 5: XJ-IN3"});
     CHECK(r.err == "scanned units 1-6 on rtu " + master_end.string() + " 9600 8N1: 3 answered\n");
     CHECK(sim.stop() == 0);
-    socat.stop();
   }
 
   TEST_CASE("scan - a closed port and bad invocations") {
