@@ -330,13 +330,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   record.received_ms = received_ms;
   // A batch numbered past the next expected one reveals a gap; late batches fill it later.
   const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
-  auto known = max_seq_.find(gw_id);
-  std::optional<std::uint64_t> max_seq;
-  if (known != max_seq_.end()) {
-    max_seq = known->second;
-  } else {
-    max_seq = store_.max_seq(gw);
-  }
+  const std::optional<std::uint64_t> max_seq = newest_seq(gw);
   if (max_seq && batch.seq > *max_seq + 1) {
     record.gaps.push_back({gw, *max_seq + 1, batch.seq - 1, received_ms, batch.seq - 1 - *max_seq});
   }
@@ -405,12 +399,16 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   return result;
 }
 
+std::optional<std::uint64_t> Ingest::newest_seq(const wire::GatewayAddress& gw) {
+  const auto known = max_seq_.find({gw.enterprise, gw.site, gw.gateway});
+  if (known != max_seq_.end()) return known->second;
+  return store_.max_seq(gw);
+}
+
 Delivery Ingest::delivery(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch) {
   Delivery d{gw, {}};
   d.ack.stored = store_.advance_delivery(gw, batch.oldest.value_or(0), batch.seq);
-  const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
-  auto known = max_seq_.find(gw_id);
-  const std::uint64_t newest = known != max_seq_.end() ? known->second : store_.max_seq(gw).value_or(0);
+  const std::uint64_t newest = newest_seq(gw).value_or(0);
   // Something later is stored, the next one is not: it was lost on its way (a broker that
   // crashed, an aggregator killed after the broker handed it over); ask for it again.
   if (newest > d.ack.stored) d.ack.resend_from = d.ack.stored + 1;

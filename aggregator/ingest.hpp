@@ -160,6 +160,8 @@ class Ingest {
 
   void load();
   IngestResult handle_readings(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
+  /// The highest seq stored from `gw`: known since the last load, or asked of the store.
+  std::optional<std::uint64_t> newest_seq(const wire::GatewayAddress& gw);
   /// What to acknowledge after `batch` (stored now or before).
   Delivery delivery(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch);
   IngestResult handle_status(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
