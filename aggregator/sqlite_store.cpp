@@ -334,6 +334,8 @@ int SqliteStore::synchronous() {
   return static_cast<int>(s.integer(0));
 }
 
+void SqliteStore::relax_sync_for_bench() { exec("PRAGMA synchronous=NORMAL"); }
+
 void SqliteStore::begin() { exec(turn_open_ ? "SAVEPOINT one" : "BEGIN IMMEDIATE"); }
 
 void SqliteStore::commit() { exec(turn_open_ ? "RELEASE one" : "COMMIT"); }
