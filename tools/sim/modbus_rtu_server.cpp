@@ -120,7 +120,6 @@ void ModbusRtuServer::reply(std::span<const std::uint8_t> frame) {
   auto out = answer_rtu_frame(devices_, frame, Clock::now() - start_);
   if (out.empty() || !fd_) return;
   const auto* device = devices_.find_unit(frame[0]);  // it answered: it is there
-  if (device->truncated()) out.resize(out.size() / 2);  // the rest never comes
   if (device->delay_ms() > 0) {
     // Meanwhile the line serves whoever else is asked, as the master may have given up.
     const auto due = Clock::now() + std::chrono::milliseconds(device->delay_ms());

@@ -91,6 +91,7 @@ std::vector<std::uint8_t> answer_rtu_frame(DeviceSet& devices, std::span<const s
     out[out.size() - 2] ^= 0xFF;  // a frame like the real one, but its CRC is wrong
     out[out.size() - 1] ^= 0xFF;
   }
+  if (device->truncated()) out.resize(out.size() / 2);  // the rest never comes
   return out;
 }
 

@@ -46,7 +46,8 @@ class RtuFramer {
 
 /// The reply frame of `devices` to one request frame (CRC already checked); empty when
 /// nobody answers: unit 0 (broadcast), no device with that unit id, a Modbus TCP model,
-/// or an unplugged device. A device in garbage mode answers with a bad CRC.
+/// or an unplugged device. A device in garbage mode answers with a bad CRC; a truncated one
+/// with the first half of its reply.
 std::vector<std::uint8_t> answer_rtu_frame(DeviceSet& devices, std::span<const std::uint8_t> frame,
                                            Seconds uptime);
 
