@@ -581,6 +581,7 @@ HttpResponse HttpApi::metrics(std::int64_t now_ms) const {
   out += "# TYPE lookout_ingest_batches_total counter\n";
   sample(out, "lookout_ingest_batches_total", "outcome=\"accepted\"", static_cast<double>(c.accepted));
   sample(out, "lookout_ingest_batches_total", "outcome=\"duplicate\"", static_cast<double>(c.duplicates));
+  sample(out, "lookout_ingest_batches_total", "outcome=\"renumber\"", static_cast<double>(c.renumbered));
   sample(out, "lookout_ingest_batches_total", "outcome=\"rejected\"", static_cast<double>(c.rejected));
   out += "# HELP lookout_ingest_readings_total Readings stored.\n# TYPE lookout_ingest_readings_total counter\n";
   sample(out, "lookout_ingest_readings_total", "", static_cast<double>(c.readings));

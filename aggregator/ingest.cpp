@@ -312,6 +312,23 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
     result.reason = "gateway: " + log::quoted(batch.gateway) + " does not match the topic's gateway " + log::quoted(gw.gateway);
     return result;
   }
+  // A new outbox (a wiped data directory) numbers from 1 again: its batches are not the
+  // ones stored under those numbers, and a duplicate's acknowledgement would make the
+  // gateway forget them unstored.
+  std::optional<OutboxEpoch> new_epoch;
+  if (batch.epoch) {
+    const std::optional<OutboxEpoch> known = store_.outbox_epoch(gw);
+    if (known && known->epoch == *batch.epoch) {
+      if (batch.seq < known->since) return renumber(gw, batch, known->since - 1);  // sent before it renumbered
+    } else {
+      const std::uint64_t newest = newest_seq(gw).value_or(0);
+      // Renumbered while it keeps any number already used (`oldest`, not only this batch's:
+      // one lost on the way would be renumbered onto this one's later). The first epoch a
+      // gateway names (a new gateway, or one from before epochs) owns its numbers.
+      if (known && std::min(batch.seq, batch.oldest.value_or(batch.seq)) <= newest) return renumber(gw, batch, newest);
+      new_epoch = OutboxEpoch{*batch.epoch, known ? newest + 1 : 0};
+    }
+  }
   if (store_.has_batch(gw, batch.seq)) {
     ++counters_.duplicates;
     result.outcome = IngestResult::Outcome::duplicate;
@@ -328,6 +345,7 @@ IngestResult Ingest::handle_readings(const wire::GatewayAddress& gw, std::string
   record.gateway = gw;
   record.batch = &batch;
   record.received_ms = received_ms;
+  record.new_epoch = new_epoch;
   // A batch numbered past the next expected one reveals a gap; late batches fill it later.
   const auto gw_id = std::make_tuple(gw.enterprise, gw.site, gw.gateway);
   const std::optional<std::uint64_t> max_seq = newest_seq(gw);
@@ -413,6 +431,20 @@ Delivery Ingest::delivery(const wire::GatewayAddress& gw, const wire::ReadingsBa
   // crashed, an aggregator killed after the broker handed it over); ask for it again.
   if (newest > d.ack.stored) d.ack.resend_from = d.ack.stored + 1;
   return d;
+}
+
+IngestResult Ingest::renumber(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch, std::uint64_t after) {
+  if (told_renumber_.insert({{gw.enterprise, gw.site, gw.gateway}, batch.epoch.value_or(0)}).second) {
+    log::warn("ingest", gw.enterprise + "/" + gw.site + " gateway " + gw.gateway +
+                            ": batches from a new outbox (data directory wiped?) under numbers already stored, up to " +
+                            std::to_string(after) + "; asked it to number after them");
+  }
+  ++counters_.renumbered;
+  IngestResult result;
+  result.outcome = IngestResult::Outcome::renumber;
+  // stored 0: nothing of this outbox is acknowledged until it has numbers of its own.
+  result.delivery = Delivery{gw, wire::DeliveryAck{0, std::nullopt, after}};
+  return result;
 }
 
 IngestResult Ingest::handle_status(const wire::GatewayAddress& gw, std::string_view payload,

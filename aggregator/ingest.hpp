@@ -26,7 +26,9 @@ struct Delivery {
 };
 
 struct IngestResult {
-  enum class Outcome { accepted, duplicate, rejected, ignored } outcome = Outcome::ignored;
+  /// renumber: a batch from a new outbox of its gateway under a seq already used; nothing
+  /// stored, the gateway asked to number after what is (docs/protocol.md "A new outbox").
+  enum class Outcome { accepted, duplicate, renumber, rejected, ignored } outcome = Outcome::ignored;
   std::string reason;                         ///< why rejected: what and where
   std::vector<wire::AlarmMessage> alarms;     ///< to publish, retained, in order; page = false: do not notify
   std::optional<Delivery> delivery;           ///< a readings batch accepted or already stored
@@ -51,6 +53,7 @@ struct SiteRollup {
 struct IngestCounters {
   std::uint64_t accepted = 0;
   std::uint64_t duplicates = 0;
+  std::uint64_t renumbered = 0;  ///< batches answered with renumber_after
   std::uint64_t rejected = 0;
   std::uint64_t readings = 0;
   std::uint64_t gaps = 0;  ///< sequence gaps seen
@@ -164,6 +167,8 @@ class Ingest {
   std::optional<std::uint64_t> newest_seq(const wire::GatewayAddress& gw);
   /// What to acknowledge after `batch` (stored now or before).
   Delivery delivery(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch);
+  /// The answer to a batch numbered in an earlier outbox's range: number after `after`.
+  IngestResult renumber(const wire::GatewayAddress& gw, const wire::ReadingsBatch& batch, std::uint64_t after);
   IngestResult handle_status(const wire::GatewayAddress& gw, std::string_view payload, std::int64_t received_ms);
   PointEntry& point_entry(const PointKey& key, const std::string& quantity, const std::string& gateway);
   /// Applies a level to the alarm (key, kind); records the change in `batch` when it moves.
@@ -188,6 +193,7 @@ class Ingest {
   std::map<GatewayId, std::uint64_t> max_seq_;
   std::map<GatewayId, BackfillRun> backfills_;  ///< runs under way
   std::set<std::string> warned_;  ///< one log line per point for a unit mismatch
+  std::set<std::pair<GatewayId, std::uint64_t>> told_renumber_;  ///< one log line per gateway and new outbox
   IngestCounters counters_;
   std::int64_t last_alarm_id_ = 0;  ///< ids are never reused, across restarts too
   std::int64_t listener_up_since_ms_ = 0;  ///< listener_up_since()

@@ -9,7 +9,7 @@ namespace lookout::aggregator {
 namespace {
 
 // Each entry moves the schema one version up; never edit one that has shipped.
-constexpr std::array<const char*, 8> MIGRATIONS{
+constexpr std::array<const char*, 9> MIGRATIONS{
     R"sql(
 CREATE TABLE batches (
   enterprise TEXT NOT NULL, site TEXT NOT NULL, gateway TEXT NOT NULL,
@@ -147,6 +147,14 @@ CREATE TABLE deliveries (
 ) WITHOUT ROWID;
 )sql",
     // ---- end of 8 ------------------------------------------------------------------------
+    // ---- 9: which outbox a gateway's batches come from (ReadingsBatch::epoch) -------------
+    // epoch: NULL until a batch names one. epoch_since: the epoch's batches numbered below it
+    // carry an earlier outbox's numbers (docs/protocol.md "A new outbox").
+    R"sql(
+ALTER TABLE deliveries ADD COLUMN epoch INTEGER;
+ALTER TABLE deliveries ADD COLUMN epoch_since INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // ---- end of 9 ------------------------------------------------------------------------
 };
 
 class Statement {
@@ -494,6 +502,21 @@ void SqliteStore::ingest(const IngestRecord& rec) {
           .bind(6, g.seen_ms);
       gap.run();
     }
+    if (rec.new_epoch) {
+      // With the batch: a record of the new outbox is never ahead of its first batch. A
+      // gateway met for the first time starts as advance_delivery() would take it.
+      Statement e(db_,
+                  "INSERT INTO deliveries (enterprise, site, gateway, stored_upto, epoch, epoch_since) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (enterprise, site, gateway) DO UPDATE SET "
+                  "epoch=excluded.epoch, epoch_since=excluded.epoch_since");
+      e.bind(1, rec.gateway.enterprise)
+          .bind(2, rec.gateway.site)
+          .bind(3, rec.gateway.gateway)
+          .bind(4, static_cast<std::int64_t>(b.seq == 0 ? 0 : b.seq - 1))
+          .bind(5, static_cast<std::int64_t>(rec.new_epoch->epoch))
+          .bind(6, static_cast<std::int64_t>(rec.new_epoch->since));
+      e.run();
+    }
     write_alarms(rec.alarm_changes);
     if (b.backfill) {
       write_backfill_marks(rec);
@@ -584,6 +607,14 @@ std::optional<std::uint64_t> SqliteStore::max_seq(const wire::GatewayAddress& gw
   s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway);
   if (!s.step() || !s.real(0)) return std::nullopt;
   return static_cast<std::uint64_t>(s.integer(0));
+}
+
+std::optional<OutboxEpoch> SqliteStore::outbox_epoch(const wire::GatewayAddress& gw) {
+  Statement s(db_,
+              "SELECT epoch, epoch_since FROM deliveries WHERE enterprise=?1 AND site=?2 AND gateway=?3 AND epoch IS NOT NULL");
+  s.bind(1, gw.enterprise).bind(2, gw.site).bind(3, gw.gateway);
+  if (!s.step()) return std::nullopt;
+  return OutboxEpoch{static_cast<std::uint64_t>(s.integer(0)), static_cast<std::uint64_t>(s.integer(1))};
 }
 
 std::vector<SequenceGap> SqliteStore::sequence_gaps() {

@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
   bool revoke_token(std::int64_t id, std::int64_t now_ms) override;
   std::optional<TokenRecord> token_by_hash(const std::string& hash) override;
   std::optional<std::uint64_t> max_seq(const wire::GatewayAddress& gateway) override;
+  std::optional<OutboxEpoch> outbox_epoch(const wire::GatewayAddress& gateway) override;
   std::vector<SequenceGap> sequence_gaps() override;
   void record_alarms(const std::vector<AlarmRecord>& changes) override;
   PruneResult prune(std::int64_t now_ms, std::int64_t raw_keep_ms, std::int64_t hourly_keep_ms) override;

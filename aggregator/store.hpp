@@ -95,6 +95,14 @@ struct BackfillMark {
   std::int64_t last_ms = 0;                        ///< [ms UTC] when the run's last batch arrived
 };
 
+/// The outbox a gateway's batches come from now (wire::ReadingsBatch::epoch): its batches
+/// numbered below `since` are an earlier outbox's numbers, not this one's (docs/protocol.md
+/// "A new outbox"); 0 when none are.
+struct OutboxEpoch {
+  std::uint64_t epoch = 0;
+  std::uint64_t since = 0;
+};
+
 /// One accepted batch and everything it changed, written in one transaction.
 struct IngestRecord {
   wire::GatewayAddress gateway;
@@ -109,6 +117,8 @@ struct IngestRecord {
   std::vector<BackfillMark> backfill_marks;
   /// A live batch that ended its gateway's backfill: the run's marks go.
   bool ends_backfill = false;
+  /// The first batch from an outbox the gateway's record does not name: it is named now.
+  std::optional<OutboxEpoch> new_epoch = std::nullopt;
 };
 
 /// One line of an alarm's audit trail: who moved it, when, why, from what to what.
@@ -217,6 +227,8 @@ class Store {
   virtual std::optional<TokenRecord> token_by_hash(const std::string& hash) = 0;
   /// The highest batch sequence number stored for a gateway.
   virtual std::optional<std::uint64_t> max_seq(const wire::GatewayAddress& gateway) = 0;
+  /// The outbox a gateway's batches last came from; none before the first with an epoch.
+  virtual std::optional<OutboxEpoch> outbox_epoch(const wire::GatewayAddress& gateway) = 0;
   /// Every recorded sequence gap, newest first, with what is still missing of it.
   virtual std::vector<SequenceGap> sequence_gaps() = 0;
   /// Stores alarm changes that no batch brought (communication loss, a gateway's last will).

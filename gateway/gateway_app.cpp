@@ -55,7 +55,11 @@ GatewayApp::GatewayApp(SiteConfig site, const std::string& watchdog_device, int 
                                            }
                                            auto ack = wire::decode_ack(payload);
                                            if (auto* a = std::get_if<wire::DeliveryAck>(&ack)) {
-                                             if (!ack_in_ || a->stored >= ack_in_->stored) ack_in_ = *a;
+                                             // A request to renumber is kept until acted on: the answers
+                                             // after it may come first (a duplicate's).
+                                             const auto renumber = ack_in_ ? ack_in_->renumber_after : std::nullopt;
+                                             if (!ack_in_ || a->stored >= ack_in_->stored || a->renumber_after) ack_in_ = *a;
+                                             if (!ack_in_->renumber_after) ack_in_->renumber_after = renumber;
                                            } else {
                                              log::warn("gateway", "ignored a message on down/ack: " + std::get<wire::DecodeError>(ack).reason);
                                            }
@@ -334,6 +338,7 @@ void GatewayApp::take_acknowledgement(std::int64_t now_ms) {
     std::lock_guard<std::mutex> g(pending_mutex_);
     ack.swap(ack_in_);
   }
+  if (ack && ack->renumber_after) renumber(*ack->renumber_after, now_ms);
   if (ack) {
     if (ack->stored > acked_upto_) {
       outbox_.acknowledge(ack->stored);  // stored at the aggregator: these may go
@@ -364,6 +369,30 @@ void GatewayApp::take_acknowledgement(std::int64_t now_ms) {
   }
 }
 
+void GatewayApp::renumber(std::uint64_t after, std::int64_t now_ms) {
+  std::uint64_t shift = 0;
+  try {
+    shift = outbox_.renumber_after(after);
+  } catch (const OutboxError& e) {
+    // Nothing changed; the aggregator answers the next batch sent the same way.
+    log::error("gateway", std::string("cannot renumber the outbox: ") + e.what());
+    return;
+  }
+  if (shift == 0) return;  // done already, on an earlier answer
+  log::warn("gateway", "the aggregator has batches up to " + std::to_string(after) +
+                           " from this gateway's earlier outbox (a wiped data directory): the unacknowledged batches go "
+                           "again numbered from " + std::to_string(after + 1));
+  // What was made before this connection is still backfill under its new number.
+  live_after_seq_ = live_after_seq_ > acked_upto_ ? live_after_seq_ + shift : after;
+  acked_upto_ = after;
+  sent_upto_ = after;
+  resend_until_ = 0;
+  resend_oldest_ = false;
+  inflight_.clear();
+  ack_progress_ms_ = now_ms;
+  ack_timeout_ms_ = ACK_TIMEOUT_MS;
+}
+
 void GatewayApp::send_from_outbox() {
   // The broker's acknowledgements pace the sending; the batches stay in the outbox until
   // the aggregator's (take_acknowledgement).
@@ -383,7 +412,7 @@ void GatewayApp::send_from_outbox() {
     // Made before this connection: told by number, not by the clock, which may be set back.
     const bool backfill = b.seq <= live_after_seq_;
     auto ticket = uplink_->send(topic, wire::encode_readings_batch(site_.address.gateway, b.seq, b.boot, backfill,
-                                                                   b.readings_json, oldest));
+                                                                   b.readings_json, oldest, outbox_.epoch()));
     if (!ticket) return false;
     inflight_.emplace_back(b.seq, std::move(ticket));
     return true;

@@ -52,6 +52,8 @@ class GatewayApp {
   void flush_pending();
   /// Acts on the aggregator's latest acknowledgement, and on its silence.
   void take_acknowledgement(std::int64_t now_ms);
+  /// The aggregator asked (renumber_after): the unacknowledged batches go again numbered after `after`.
+  void renumber(std::uint64_t after, std::int64_t now_ms);
   void send_from_outbox();
   void handle_requests();
   void answer(std::string_view event, const std::string& id, const std::vector<std::string>& errors);

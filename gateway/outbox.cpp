@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <random>
 #include <stdexcept>
 
 #include "firmware/wire/messages.hpp"
@@ -56,6 +57,14 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+/// A new outbox's epoch: random, 1 to wire::MAX_EPOCH, so that two outboxes of a gateway
+/// (before and after its data directory was wiped) differ but for a chance of 1 in 2^53.
+std::uint64_t new_epoch() {
+  std::random_device rd;
+  std::uniform_int_distribution<std::uint64_t> pick(1, wire::MAX_EPOCH);
+  return pick(rd);
+}
+
 }  // namespace
 
 bool OutboxError::disk_full() const {
@@ -95,6 +104,11 @@ void Outbox::open() {
     exec("BEGIN IMMEDIATE");
     const auto boot = meta("boot") + 1;
     set_meta("boot", boot);
+    auto epoch = meta("epoch");
+    if (epoch == 0) {  // a new file, or one from before epochs
+      epoch = new_epoch();
+      set_meta("epoch", epoch);
+    }
     exec("COMMIT");
     const auto seq = meta("seq");
     const auto dropped = meta("dropped");
@@ -106,6 +120,7 @@ void Outbox::open() {
     last_seq_ = std::max<std::uint64_t>(seq, static_cast<std::uint64_t>(sqlite3_column_int64(depth.get(), 2)));
     dropped_ = dropped;
     boot_ = boot;
+    epoch_ = epoch;
   } catch (...) {
     sqlite3_close(db_);  // rolls back; the next try opens it afresh
     db_ = nullptr;
@@ -295,6 +310,34 @@ std::uint64_t Outbox::oldest_seq() {
   sqlite3_bind_int64(s.get(), 1, static_cast<sqlite3_int64>(acked_));
   s.step();
   return static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+}
+
+std::uint64_t Outbox::renumber_after(std::uint64_t seq) {
+  open();
+  const std::uint64_t oldest = oldest_seq();
+  // The first unacknowledged batch becomes seq + 1; with none, the next one made.
+  const std::uint64_t first = oldest != 0 ? oldest : last_seq_ + 1;
+  if (first > seq) return 0;
+  const std::uint64_t shift = seq + 1 - first;
+  exec("BEGIN IMMEDIATE");
+  try {
+    acked_undeleted_ = true;  // what is acknowledged goes first: only the rest is renumbered
+    delete_acknowledged();
+    // Through negative numbers: moving up in place would meet rows not yet moved.
+    Stmt away(db_, "UPDATE outbox SET seq = -(seq + ?1)");
+    sqlite3_bind_int64(away.get(), 1, static_cast<sqlite3_int64>(shift));
+    away.step();
+    exec("UPDATE outbox SET seq = -seq");
+    set_meta("seq", last_seq_ + shift);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  last_seq_ += shift;
+  acked_ = seq;
+  acked_undeleted_ = false;
+  return shift;
 }
 
 }  // namespace lookout::gateway

@@ -4,7 +4,8 @@
 // "Acknowledgements"), not when the broker has it: a broker forgets what it holds in memory
 // when it crashes. It also
 // keeps the boot count and the last sequence number, so the sequence never goes back,
-// not even across reboots, and what devices' profiles keep across restarts (KeptState),
+// not even across reboots; its epoch, a random number made with the file, by which the
+// aggregator tells a new outbox (a wiped data directory) from this one; and what devices' profiles keep across restarts (KeptState),
 // written in the transaction of the batch that carried their readings. SQLite in WAL mode,
 // synchronous=FULL: kill -9 or a power cut at any moment loses nothing that was committed
 // and leaves the file usable.
@@ -78,10 +79,18 @@ class Outbox {
   void acknowledge(std::uint64_t seq);
   /// The oldest batch kept; 0 when empty.
   std::uint64_t oldest_seq();
+  /// The aggregator already stored batches of this gateway up to `seq` from an earlier
+  /// outbox (down/ack renumber_after): every unacknowledged batch gets a new number after
+  /// it, in order, and the sequence goes on from the last of them, in one transaction.
+  /// Returns how far the numbers moved; 0 when none is at or below `seq` (done already).
+  /// Throws OutboxError when the disk refuses (nothing changed then).
+  std::uint64_t renumber_after(std::uint64_t seq);
 
   /// Why the outbox could not be opened yet; empty once it is open.
   const std::string& open_error() const { return open_error_; }
   std::uint64_t boot() const { return boot_; }
+  /// This outbox's epoch (1 to wire::MAX_EPOCH); 0 while it could not be opened.
+  std::uint64_t epoch() const { return epoch_; }
   std::uint64_t last_seq() const { return last_seq_; }
   std::size_t depth_batches() const { return depth_batches_; }
   std::size_t depth_readings() const { return depth_readings_; }
@@ -105,6 +114,7 @@ class Outbox {
   std::string open_error_;
   std::size_t max_readings_;
   std::uint64_t boot_ = 0;
+  std::uint64_t epoch_ = 0;
   std::uint64_t last_seq_ = 0;
   std::uint64_t dropped_ = 0;
   std::uint64_t acked_ = 0;           ///< every batch up to it is acknowledged (deleted or not yet)

@@ -197,10 +197,12 @@ std::string encode_readings_array(const std::vector<Reading>& readings) {
 }
 
 std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq, std::uint64_t boot, bool backfill,
-                                  std::string_view readings_array, std::uint64_t oldest) {
+                                  std::string_view readings_array, std::uint64_t oldest,
+                                  std::uint64_t epoch) {
   json head{{"v", PROTOCOL_VERSION}, {"gateway", gateway}, {"seq", seq}, {"boot", boot}};
   if (backfill) head["backfill"] = true;
   if (oldest != 0) head["oldest"] = oldest;
+  if (epoch != 0) head["epoch"] = epoch;
   std::string out = head.dump();
   out.pop_back();  // the closing brace: the readings array goes in before it
   out += ",\"readings\":";
@@ -211,12 +213,13 @@ std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq,
 
 std::string encode(const ReadingsBatch& m) {
   return encode_readings_batch(m.gateway, m.seq, m.boot, m.backfill, encode_readings_array(m.readings),
-                               m.oldest.value_or(0));
+                               m.oldest.value_or(0), m.epoch.value_or(0));
 }
 
 std::string encode(const DeliveryAck& m) {
   json j{{"v", PROTOCOL_VERSION}, {"stored", m.stored}};
   if (m.resend_from) j["resend_from"] = *m.resend_from;
+  if (m.renumber_after) j["renumber_after"] = *m.renumber_after;
   return j.dump();
 }
 
@@ -227,6 +230,10 @@ Decoded<DeliveryAck> decode_ack(std::string_view payload) {
     if (j.contains("resend_from")) {
       m.resend_from = uint_field(j, "", "resend_from");
       if (*m.resend_from <= m.stored) throw Invalid{"resend_from: " + std::to_string(*m.resend_from) + " is not after stored " + std::to_string(m.stored)};
+    }
+    if (j.contains("renumber_after")) {
+      m.renumber_after = uint_field(j, "", "renumber_after");
+      if (m.resend_from) throw Invalid{"renumber_after: not with resend_from"};
     }
     return m;
   });
@@ -245,6 +252,12 @@ Decoded<ReadingsBatch> decode_readings(std::string_view payload) {
     if (j.contains("oldest")) {
       m.oldest = uint_field(j, "", "oldest");
       if (*m.oldest > m.seq) throw Invalid{"oldest: " + std::to_string(*m.oldest) + " is after seq " + std::to_string(m.seq)};
+    }
+    if (j.contains("epoch")) {
+      m.epoch = uint_field(j, "", "epoch");
+      if (*m.epoch == 0 || *m.epoch > MAX_EPOCH) {
+        throw Invalid{"epoch: " + std::to_string(*m.epoch) + " is not between 1 and 2^53 - 1"};
+      }
     }
     const json& readings = field(j, "", "readings");
     if (!readings.is_array()) throw Invalid{"readings: expected an array"};

@@ -25,7 +25,13 @@ struct ReadingsBatch {
   /// The oldest seq the gateway still keeps: every batch before it that the aggregator has
   /// not stored is gone for good (dropped from a full outbox). Absent from older gateways.
   std::optional<std::uint64_t> oldest = std::nullopt;
+  /// The gateway's outbox, by a random number made with it (1 to 2^53 - 1): a new one (a
+  /// wiped data directory, a re-flashed board) numbers from 1 again. Absent from older gateways.
+  std::optional<std::uint64_t> epoch = std::nullopt;
 };
+
+/// The largest epoch: JSON numbers are exact up to here in every reader.
+inline constexpr std::uint64_t MAX_EPOCH = (std::uint64_t{1} << 53) - 1;
 
 /// `.../down/ack`, from the aggregator: what it has durably stored of the gateway's batches.
 struct DeliveryAck {
@@ -34,6 +40,10 @@ struct DeliveryAck {
   std::uint64_t stored = 0;
   /// Set when the aggregator holds later batches than `stored` + 1: send again from here.
   std::optional<std::uint64_t> resend_from;
+  /// Set when the batch came from an outbox new to the aggregator (another epoch) under a
+  /// seq it has already stored from this gateway: it stored nothing of it; number every
+  /// unacknowledged batch after this one and send them again.
+  std::optional<std::uint64_t> renumber_after = std::nullopt;
 };
 
 /// Per-device counters in a gateway status message.
@@ -133,9 +143,11 @@ std::string encode(const ReadingsBatch& m);
 /// The "readings" array alone, for an outbox that keeps readings apart from their envelope.
 std::string encode_readings_array(const std::vector<Reading>& readings);
 /// A readings batch around an array made by encode_readings_array.
-/// `oldest`: the oldest seq the gateway keeps (ReadingsBatch::oldest), 0 for none.
+/// `oldest`: the oldest seq the gateway keeps (ReadingsBatch::oldest), 0 for none; `epoch`:
+/// its outbox's (ReadingsBatch::epoch), 0 for none.
 std::string encode_readings_batch(const std::string& gateway, std::uint64_t seq, std::uint64_t boot, bool backfill,
-                                  std::string_view readings_array, std::uint64_t oldest = 0);
+                                  std::string_view readings_array, std::uint64_t oldest = 0,
+                                  std::uint64_t epoch = 0);
 std::string encode(const GatewayStatus& m);
 std::string encode(const AlarmMessage& m);
 std::string encode(const DeliveryAck& m);

@@ -769,3 +769,97 @@ TEST_SUITE("aggregator.ingest") {
     CHECK(store.readings({"xj-mine", "mine-1", "ch4-1.ch4"}, 0, 1764200000000, 0, 0, 10).size() == 1);
   }
 }
+
+namespace {
+
+/// A batch of one methane reading from the outbox `epoch`, keeping batches from `oldest` on.
+std::string from_outbox(std::uint64_t epoch, std::uint64_t seq, double ch4, std::int64_t ts, std::uint64_t oldest = 0) {
+  auto j = nlohmann::json::parse(batch(seq, ch4, ts));
+  j["epoch"] = epoch;
+  if (oldest != 0) j["oldest"] = oldest;
+  return j.dump();
+}
+
+}  // namespace
+
+TEST_SUITE("aggregator.ingest") {
+  TEST_CASE("a new outbox under numbers already stored stores nothing and is asked to renumber - then it is stored and judged") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    const lookout::wire::GatewayAddress gw{"xj-mine", "mine-1", "gw-1"};
+    const lookout::aggregator::PointKey point{"xj-mine", "mine-1", "ch4-1.ch4"};
+    {
+      Ingest ingest(cfg, store);
+      for (std::uint64_t s = 1; s <= 3; ++s) {
+        CHECK(ingest.handle(TOPIC, from_outbox(111, s, 0.2, T0 + static_cast<std::int64_t>(s)), T0 + 10).outcome ==
+              IngestResult::Outcome::accepted);
+      }
+      // WHEN the gateway comes back with a wiped data directory: a new outbox numbering from 1
+      auto r = ingest.handle(TOPIC, from_outbox(222, 1, 1.2, T0 + 60'000), T0 + 60'100);
+      // THEN nothing of it is stored or acknowledged, and it is asked to number after 3
+      CHECK(r.outcome == IngestResult::Outcome::renumber);
+      REQUIRE(r.delivery);
+      CHECK(r.delivery->ack.stored == 0);
+      CHECK(r.delivery->ack.renumber_after == 3u);
+      CHECK(!r.delivery->ack.resend_from);
+      CHECK(r.alarms.empty());
+      CHECK(store.readings(point, 0, T0 + 1'000'000, 0, 0, 10).size() == 3);
+      CHECK(ingest.counters().renumbered == 1);
+      // WHEN it sends the batch again as 4 THEN it is stored, judged (orange) and acknowledged, without a gap
+      r = ingest.handle(TOPIC, from_outbox(222, 4, 1.2, T0 + 60'000, 4), T0 + 61'000);
+      CHECK(r.outcome == IngestResult::Outcome::accepted);
+      REQUIRE(r.alarms.size() == 1);
+      CHECK(r.alarms[0].level == Level::orange);
+      CHECK(r.delivery->ack.stored == 4);
+      CHECK(!r.delivery->ack.renumber_after);
+      CHECK(store.sequence_gaps().empty());
+      // AND one it sent before it renumbered, arriving late, is not taken for a batch 2
+      r = ingest.handle(TOPIC, from_outbox(222, 2, 1.3, T0 + 62'000), T0 + 62'100);
+      CHECK(r.outcome == IngestResult::Outcome::renumber);
+      CHECK(r.delivery->ack.renumber_after == 3u);
+    }
+    // AND after a restart the new outbox is known from the database
+    Ingest again(cfg, store);
+    CHECK(again.handle(TOPIC, from_outbox(222, 3, 1.3, T0 + 63'000), T0 + 63'100).outcome ==
+          IngestResult::Outcome::renumber);
+    CHECK(again.handle(TOPIC, from_outbox(222, 5, 1.3, T0 + 63'000), T0 + 63'200).outcome ==
+          IngestResult::Outcome::accepted);
+    CHECK(store.readings(point, 0, T0 + 1'000'000, 0, 0, 10).size() == 5);
+    CHECK(store.outbox_epoch(gw)->epoch == 222);
+    CHECK(store.outbox_epoch(gw)->since == 4);
+  }
+
+  TEST_CASE("a new outbox still keeping a number already stored is renumbered even when this batch's number is new") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    for (std::uint64_t s = 1; s <= 3; ++s) ingest.handle(TOPIC, from_outbox(111, s, 0.2, T0 + static_cast<std::int64_t>(s)), T0 + 10);
+    // its batches 1 to 4 were lost on the way; 5 arrives first, and it keeps them from 2 on
+    const auto r = ingest.handle(TOPIC, from_outbox(222, 5, 0.2, T0 + 60'000, 2), T0 + 60'100);
+    CHECK(r.outcome == IngestResult::Outcome::renumber);
+    CHECK(r.delivery->ack.renumber_after == 3u);
+    // one that keeps nothing at or below 3 is taken as it is
+    CHECK(ingest.handle(TOPIC, from_outbox(222, 5, 0.2, T0 + 60'000, 4), T0 + 60'200).outcome ==
+          IngestResult::Outcome::accepted);
+  }
+
+  TEST_CASE("the first epoch a gateway names owns its numbers - a batch sent again is a duplicate") {
+    TempDir dir;
+    const auto cfg = config_for(dir);
+    SqliteStore store(cfg.database);
+    Ingest ingest(cfg, store);
+    // GIVEN batches from before epochs (a gateway's firmware updated with its outbox kept)
+    ingest.handle(TOPIC, batch(1, 0.2, T0), T0 + 10);
+    ingest.handle(TOPIC, batch(2, 0.2, T0 + 1), T0 + 10);
+    // WHEN batch 2 comes again, now naming its outbox THEN it is the same batch
+    CHECK(ingest.handle(TOPIC, from_outbox(333, 2, 0.2, T0 + 1), T0 + 20).outcome == IngestResult::Outcome::duplicate);
+    CHECK(ingest.handle(TOPIC, from_outbox(333, 3, 0.2, T0 + 2), T0 + 30).outcome == IngestResult::Outcome::accepted);
+    CHECK(ingest.counters().renumbered == 0);
+    // AND a new gateway's first outbox starts its record
+    const lookout::wire::GatewayAddress gw{"xj-mine", "mine-1", "gw-1"};
+    CHECK(store.outbox_epoch(gw)->epoch == 333);
+    CHECK(store.outbox_epoch(gw)->since == 0);
+  }
+}

@@ -201,4 +201,52 @@ TEST_SUITE("gateway.outbox") {
     CHECK(again.depth_batches() == 2);
     CHECK(again.pending(0, 10).at(0).seq == 3);
   }
+
+  TEST_CASE("an outbox keeps its epoch across restarts - a new file gets another") {
+    TempDir dir;
+    std::uint64_t first = 0;
+    {
+      Outbox box(dir.path(), 1000);
+      first = box.epoch();
+      CHECK(first >= 1);
+      CHECK(first <= lookout::wire::MAX_EPOCH);
+    }
+    CHECK(Outbox(dir.path(), 1000).epoch() == first);
+    TempDir wiped;
+    CHECK(Outbox(wiped.path(), 1000).epoch() != first);
+  }
+
+  TEST_CASE("renumbering moves every unacknowledged batch after the aggregator's number - in order - once") {
+    TempDir dir;
+    {
+      Outbox box(dir.path(), 1000);
+      for (int i = 1; i <= 5; ++i) box.append(readings(static_cast<std::size_t>(i)), 10 * i);
+      box.acknowledge(2);
+      CHECK(box.renumber_after(5000) == 4998);  // 3 becomes 5001
+      const auto p = box.pending(0, 10);
+      REQUIRE(p.size() == 3);
+      CHECK(p[0].seq == 5001);
+      CHECK(p[0].readings == 3);
+      CHECK(p[2].seq == 5003);
+      CHECK(p[2].created_ms == 50);
+      CHECK(box.oldest_seq() == 5001);
+      CHECK(box.last_seq() == 5003);
+      CHECK(box.depth_batches() == 3);
+      CHECK(box.renumber_after(5000) == 0);  // a second answer of the same kind: done already
+      CHECK(box.append(readings(1), 60) == 5004);
+    }
+    Outbox again(dir.path(), 1000);  // on disk as it was
+    CHECK(again.oldest_seq() == 5001);
+    CHECK(again.last_seq() == 5004);
+    CHECK(again.append(readings(1), 70) == 5005);
+  }
+
+  TEST_CASE("renumbering an outbox with nothing unacknowledged makes the next batch the next number") {
+    TempDir dir;
+    Outbox box(dir.path(), 1000);
+    box.append(readings(1), 10);
+    box.acknowledge(1);
+    CHECK(box.renumber_after(40) == 39);
+    CHECK(box.append(readings(1), 20) == 41);
+  }
 }

@@ -180,3 +180,35 @@ TEST_SUITE("integration.delivery") {
                                << newest_before << "; " << upto << " stored");
   }
 }
+
+TEST_SUITE("integration.delivery") {
+  TEST_CASE("a gateway whose data directory was wiped numbers after what is stored - its first readings are stored") {
+    Deployment d({.poll_ms = 100, .publish_interval_ms = 50});
+    REQUIRE(eventually([&] { return stored_batches(d) >= 20 && d.outbox().empty(); }, HUNG_RUN));
+    // GIVEN the gateway re-flashed: stopped, its data directory gone (outbox, boot count, sequence)
+    d.gateway->stop();
+    const std::int64_t stored_before = d.query("SELECT MAX(seq) FROM batches");
+    std::filesystem::remove_all(d.gateway_data_dir());
+    MqttProbe sent(d.broker->uri(), READINGS);
+    // WHEN it starts again: its new outbox numbers from 1, under numbers the aggregator has
+    d.start_gateway();
+    const auto first = sent.wait_for([](const ProbeMessage&) { return true; }, HUNG_RUN);
+    REQUIRE(first);
+    const auto batch = nlohmann::json::parse(first->payload);
+    CHECK(batch["seq"] == 1);
+    const auto& r = batch["readings"][0];
+    // THEN the readings of its first batch are stored, not taken for those of batch 1 and
+    // acknowledged away: it was asked to number after what is stored and sent them again
+    const std::string sql = "SELECT COUNT(*) FROM readings WHERE point='" + r["point"].get<std::string>() +
+                            "' AND ts_ms=" + std::to_string(r["ts"].get<std::int64_t>());
+    const bool stored = eventually([&] { return d.query(sql) == 1; }, HUNG_RUN);
+    CHECK_MESSAGE(stored, "gateway log:\n" << d.gateway->stderr_text() << "\naggregator log:\n" << d.aggregator->stderr_text());
+    CHECK(d.gateway->stderr_text().find("numbered from " + std::to_string(stored_before + 1)) != std::string::npos);
+    // AND it goes on from there: no gap, nothing left unacknowledged for long, each stored once
+    REQUIRE(eventually([&] { return d.query("SELECT MAX(seq) FROM batches") >= stored_before + 20; }, HUNG_RUN));
+    CHECK(d.query("SELECT COUNT(*) FROM sequence_gaps") == 0);
+    const auto seqs = d.stored_seqs();
+    CHECK(std::set<std::int64_t>(seqs.begin(), seqs.end()).size() == seqs.size());
+    CHECK(eventually([&] { return d.outbox().size() < 20; }, HUNG_RUN));
+  }
+}

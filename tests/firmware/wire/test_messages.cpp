@@ -300,6 +300,33 @@ TEST_SUITE("wire.delivery") {
     check(R"({"v":1,"stored":-1})", "stored");
     check(R"({"v":1,"stored":5,"resend_from":5})", "resend_from");
     check(R"({"v":1,"stored":"5"})", "stored");
+    check(R"({"v":1,"stored":0,"renumber_after":-3})", "renumber_after");
+    check(R"({"v":1,"stored":0,"resend_from":4,"renumber_after":3})", "renumber_after");
+  }
+
+  TEST_CASE("a request to renumber round-trips - stored 0 with it") {
+    using namespace lookout::wire;
+    const auto d = decode_ack(encode(DeliveryAck{0, std::nullopt, 5000}));
+    REQUIRE(std::holds_alternative<DeliveryAck>(d));
+    CHECK(std::get<DeliveryAck>(d).stored == 0);
+    CHECK(std::get<DeliveryAck>(d).renumber_after == 5000u);
+    CHECK(!std::get<DeliveryAck>(decode_ack(encode(DeliveryAck{7, std::nullopt}))).renumber_after);
+  }
+
+  TEST_CASE("a batch names its outbox's epoch - from 1 to 2^53 - 1") {
+    using namespace lookout::wire;
+    const std::string readings =
+        R"([{"point":"ch4-1.ch4","quantity":"methane","value":0.5,"unit":"%CH4","ts":1764110611123,"quality":"good"}])";
+    const auto d = decode_readings(encode_readings_batch("gw-1", 9, 1, false, readings, 7, MAX_EPOCH));
+    REQUIRE(std::holds_alternative<ReadingsBatch>(d));
+    CHECK(std::get<ReadingsBatch>(d).epoch == MAX_EPOCH);
+    CHECK(!std::get<ReadingsBatch>(decode_readings(encode_readings_batch("gw-1", 9, 1, false, readings))).epoch);
+    for (const char* bad : {"0", "9007199254740992", "-1", "\"7\""}) {
+      const auto e = decode_readings(std::string(R"({"v":1,"gateway":"gw-1","seq":9,"boot":1,"epoch":)") + bad +
+                                     ",\"readings\":" + readings + "}");
+      REQUIRE_MESSAGE(std::holds_alternative<DecodeError>(e), bad);
+      CHECK_MESSAGE(std::get<DecodeError>(e).reason.starts_with("epoch"), std::get<DecodeError>(e).reason);
+    }
   }
 
   TEST_CASE("a batch says the oldest seq its gateway keeps - never after its own") {
